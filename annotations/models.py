@@ -1,0 +1,1 @@
+"""Annotations, disputed-claim flags and cross-references (coming with the annotation layer)."""

@@ -1,0 +1,429 @@
+"""The catalogue: what was received, kept exactly as received."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    ROMANIAN = "ro", "Romanian"
+
+
+# ---------------------------------------------------------------------------
+# Documents and their structure
+# ---------------------------------------------------------------------------
+
+
+class DocumentQuerySet(models.QuerySet):
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def for_listing(self):
+        return self.select_related("translation_of").annotate(
+            passage_count=models.Count("passages", distinct=True)
+        )
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Document(models.Model):
+    """One received source text (Dublin Core: title, language, description, source, rights)."""
+
+    #: Human-readable catalogue identifier, e.g. ``AR-D0001``.
+    catalogue_id = models.CharField(max_length=20, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    language = models.CharField(max_length=8, choices=Language.choices)
+    description = models.TextField(blank=True)
+    #: Who made the text (dc:creator), e.g. "Wikipedia contributors".
+    creator = models.CharField(max_length=300, blank=True)
+    #: Where the text came from and how it reached the archive.
+    provenance = models.TextField(blank=True)
+    #: URL of the original publication, where known (dc:source).
+    source_url = models.URLField(max_length=500, blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    licence_url = models.URLField(max_length=300, blank=True)
+    date_received = models.DateField()
+    #: Name of the received file.
+    source_filename = models.CharField(max_length=255)
+    #: SHA-256 of the received file's bytes, hex.
+    checksum = models.CharField(max_length=64)
+    #: The received text, decoded, exactly as received (every passage is a line of it).
+    source_text = models.TextField()
+    #: The document this one translates (the Romanian text covers the English lead).
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = DocumentManager()
+
+    class Meta:
+        ordering = ["catalogue_id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("archive:document-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SectionKind(models.TextChoices):
+    BODY = "body", "Body"
+    SEE_ALSO = "see_also", "See also"
+    NOTES = "notes", "Notes"
+    REFERENCES = "references", "References"
+    FURTHER_READING = "further_reading", "Further reading"
+    EXTERNAL_LINKS = "external_links", "External links"
+
+
+class DocumentPartManager(models.Manager):
+    """Natural keys for records that belong to a document: (document slug, anchor)."""
+
+    def get_by_natural_key(self, document_slug, anchor):
+        return self.get(document__slug=document_slug, anchor=anchor)
+
+
+class Section(models.Model):
+    """A heading of a document; the lead (text before the first heading) has no section."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    #: Heading level as in the source: 2 for ``== … ==``, 3 for ``=== … ===``.
+    level = models.PositiveSmallIntegerField()
+    #: Position among the document's headings, from 1.
+    order = models.PositiveIntegerField()
+    heading = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.BODY)
+    #: Fragment identifier in the reading view, unique in the document.
+    anchor = models.SlugField(max_length=120)
+    #: Line number of the heading in the received text, from 1.
+    line_number = models.PositiveIntegerField()
+
+    objects = DocumentPartManager()
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="section_unique_order"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="section_unique_anchor"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    def natural_key(self):
+        return (self.document.slug, self.anchor)
+
+    natural_key.dependencies = ["archive.document"]
+
+
+class PassageKind(models.TextChoices):
+    PARAGRAPH = "paragraph", "Paragraph"
+    QUOTATION = "quotation", "Quotation"
+    LIST_ITEM = "list_item", "List item"
+
+
+class PassageQuerySet(models.QuerySet):
+    def for_document(self, document):
+        return self.filter(document=document)
+
+
+class PassageManager(DocumentPartManager.from_queryset(PassageQuerySet)):
+    pass
+
+
+class Passage(models.Model):
+    """One paragraph, quotation or list item: a line of the received text, exactly."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="passages"
+    )
+    #: Position in the document, from 1; the anchor is ``p-<order>``.
+    order = models.PositiveIntegerField()
+    anchor = models.SlugField(max_length=20)
+    kind = models.CharField(
+        max_length=20, choices=PassageKind.choices, default=PassageKind.PARAGRAPH
+    )
+    text = models.TextField()
+    #: Line number in the received text, from 1.
+    line_number = models.PositiveIntegerField()
+
+    objects = PassageManager()
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="passage_unique_order"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="passage_unique_anchor"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.catalogue_id} §{self.order}"
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    def natural_key(self):
+        return (self.document.slug, self.anchor)
+
+    natural_key.dependencies = ["archive.document"]
+
+    @property
+    def catalogue_id(self):
+        return f"{self.document.catalogue_id}#{self.anchor}"
+
+
+class NoteManager(models.Manager):
+    def get_by_natural_key(self, document_slug, marker):
+        return self.get(document__slug=document_slug, marker=marker)
+
+
+class Note(models.Model):
+    """A footnote: its marker in a passage (``[a]``) and its text, which may be missing."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="notes")
+    #: The label inside the brackets, e.g. ``a`` for ``[a]``.
+    marker = models.CharField(max_length=10)
+    #: Offset of the ``[`` of the marker in the passage text, in code points.
+    offset = models.PositiveIntegerField()
+    #: The note's text; empty when the received text does not carry it.
+    text = models.TextField(blank=True)
+
+    objects = NoteManager()
+
+    class Meta:
+        ordering = ["document", "passage__order", "offset"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "marker"], name="note_unique_marker"),
+        ]
+
+    def __str__(self):
+        return f"[{self.marker}]"
+
+    def natural_key(self):
+        return (self.document.slug, self.marker)
+
+    natural_key.dependencies = ["archive.document", "archive.passage"]
+
+    @property
+    def is_missing(self):
+        return not self.text
+
+    @property
+    def anchor(self):
+        return f"note-{self.marker}"
+
+
+# ---------------------------------------------------------------------------
+# Bibliographic references and external links
+# ---------------------------------------------------------------------------
+
+
+class CatalogueIdManager(models.Manager):
+    def get_by_natural_key(self, catalogue_id):
+        return self.get(catalogue_id=catalogue_id)
+
+
+class ReferenceKind(models.TextChoices):
+    BOOK = "book", "Book"
+    ARTICLE = "article", "Newspaper or journal article"
+    REPORT = "report", "Report"
+    OTHER = "other", "Other"
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def with_citing_documents(self):
+        return self.prefetch_related("document_links__document")
+
+    def with_isbn(self):
+        return self.exclude(isbn="")
+
+
+class ReferenceManager(CatalogueIdManager.from_queryset(ReferenceQuerySet)):
+    pass
+
+
+class Reference(models.Model):
+    """A bibliographic record parsed from a References or Further reading line."""
+
+    #: Human-readable catalogue identifier, e.g. ``AR-R0001``.
+    catalogue_id = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=ReferenceKind.choices)
+    #: Authors in CSL-JSON name form: ``[{"family": "King", "given": "Charles"}]``,
+    #: or ``[{"literal": "…"}]`` when the name cannot be split.
+    authors = models.JSONField(default=list, blank=True)
+    #: Editors, in the same form as authors.
+    editors = models.JSONField(default=list, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: The full date when the source gives one.
+    date = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    #: A translation of the title given in brackets by the source.
+    translated_title = models.CharField(max_length=500, blank=True)
+    #: Newspaper, journal or report series (CSL container-title).
+    periodical = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    isbn = models.CharField(max_length=20, blank=True)
+    #: File format named by the source, e.g. PDF.
+    format = models.CharField(max_length=40, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    archived = models.DateField(null=True, blank=True)
+    retrieved = models.DateField(null=True, blank=True)
+    #: ISO 639-1 code of the work's language when the source names it.
+    language = models.CharField(max_length=8, blank=True)
+    #: The line of the received text this record was parsed from, exactly.
+    original_line = models.TextField()
+
+    objects = ReferenceManager()
+
+    class Meta:
+        ordering = ["catalogue_id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("archive:reference-detail", kwargs={"catalogue_id": self.catalogue_id})
+
+    def natural_key(self):
+        return (self.catalogue_id,)
+
+    @property
+    def author_names(self):
+        return "; ".join(format_name(name) for name in self.authors)
+
+    @property
+    def editor_names(self):
+        return "; ".join(format_name(name) for name in self.editors)
+
+
+def format_name(name):
+    """Render a CSL name dict as ``Family, Given``."""
+    if "literal" in name:
+        return name["literal"]
+    return ", ".join(part for part in (name.get("family", ""), name.get("given", "")) if part)
+
+
+class ReferenceRole(models.TextChoices):
+    CITED = "cited", "Cited"
+    FURTHER_READING = "further_reading", "Further reading"
+
+
+class DocumentReferenceManager(models.Manager):
+    def get_by_natural_key(self, document_slug, role, order):
+        return self.get(document__slug=document_slug, role=role, order=order)
+
+
+class DocumentReference(models.Model):
+    """A reference as listed by a document, in the document's order."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="listed_references"
+    )
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, related_name="document_links"
+    )
+    role = models.CharField(max_length=20, choices=ReferenceRole.choices)
+    #: Position in the document's list for this role, from 1.
+    order = models.PositiveIntegerField()
+
+    objects = DocumentReferenceManager()
+
+    class Meta:
+        ordering = ["document", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "role", "order"], name="documentreference_unique_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document.catalogue_id} {self.get_role_display()} {self.order}"
+
+    def natural_key(self):
+        return (self.document.slug, self.role, self.order)
+
+    natural_key.dependencies = ["archive.document", "archive.reference"]
+
+
+class LinkKind(models.TextChoices):
+    EXTERNAL = "external", "External link"
+    SEE_ALSO = "see_also", "See also"
+
+
+class ExternalLink(models.Model):
+    """An External links or See also entry; the plain-text source dropped the URLs."""
+
+    #: Human-readable catalogue identifier, e.g. ``AR-L0001``.
+    catalogue_id = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    title = models.CharField(max_length=500)
+    #: The site that hosts it, e.g. Wikisource.
+    site = models.CharField(max_length=200, blank=True)
+    #: ISO 639-1 code of the linked page's language, e.g. ``ro`` for "(in Romanian)".
+    language = models.CharField(max_length=8, blank=True)
+    #: Archive information given by the source, e.g. "Archived 13 August 2021 at the Wayback
+    #: Machine".
+    archive_note = models.CharField(max_length=300, blank=True)
+    #: Year or other remark the source adds, e.g. "2004".
+    remark = models.CharField(max_length=200, blank=True)
+    #: Unknown for the received texts; can be filled in later.
+    url = models.URLField(max_length=500, blank=True)
+    original_line = models.TextField()
+
+    objects = CatalogueIdManager()
+
+    class Meta:
+        ordering = ["catalogue_id"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.catalogue_id,)
+
+
+class DocumentLinkManager(models.Manager):
+    def get_by_natural_key(self, document_slug, link_catalogue_id):
+        return self.get(document__slug=document_slug, link__catalogue_id=link_catalogue_id)
+
+
+class DocumentLink(models.Model):
+    """An external link or See also entry as listed by a document, in order."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="listed_links")
+    link = models.ForeignKey(ExternalLink, on_delete=models.PROTECT, related_name="document_links")
+    #: Position in the document's list for this kind, from 1.
+    order = models.PositiveIntegerField()
+
+    objects = DocumentLinkManager()
+
+    class Meta:
+        ordering = ["document", "link__kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "link"], name="documentlink_unique_link"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.catalogue_id} → {self.link.catalogue_id}"
+
+    def natural_key(self):
+        return (self.document.slug, self.link.catalogue_id)
+
+    natural_key.dependencies = ["archive.document", "archive.externallink"]
