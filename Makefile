@@ -1,0 +1,60 @@
+# Quick start: `make run` (set up and serve) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Local development runs with debug on, so no secret key is needed; production sets its own.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test install install-test migrate load serve lint format fixtures screenshots clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+load: migrate
+	$(PY) manage.py loaddata articles
+
+## run: install, migrate the database (SQLite by default), load the articles, serve
+run: load
+	@echo "Serving the archive at http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install test dependencies, check migrations and lint, run every test
+test: install-test lint
+	$(PY) -m pytest
+
+lint: install-test
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install-test
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## fixtures: rebuild fixtures/articles.json from fixtures/sources/ in a scratch SQLite database
+fixtures: install
+	rm -f /tmp/archive-fixture-build.sqlite3
+	DATABASE_URL=sqlite:////tmp/archive-fixture-build.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/archive-fixture-build.sqlite3 $(PY) manage.py build_articles_fixture
+	rm -f /tmp/archive-fixture-build.sqlite3
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info
