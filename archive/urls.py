@@ -6,4 +6,13 @@ app_name = "archive"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("documents/", views.DocumentListView.as_view(), name="document-list"),
+    path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document-detail"),
+    path("references/", views.ReferenceListView.as_view(), name="reference-list"),
+    path(
+        "references/<str:catalogue_id>/",
+        views.ReferenceDetailView.as_view(),
+        name="reference-detail",
+    ),
+    path("links/", views.ExternalLinkListView.as_view(), name="link-list"),
 ]

@@ -1,0 +1,82 @@
+"""Filter sets for the public lists; every field is optional and validated by its form field."""
+
+import django_filters
+from django import forms
+
+from .models import (
+    Document,
+    ExternalLink,
+    Language,
+    LinkKind,
+    Reference,
+    ReferenceKind,
+    ReferenceRole,
+)
+
+#: Years a reference can plausibly carry; larger numbers would overflow the database column.
+YEAR_MIN, YEAR_MAX = 1, 9999
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole-number year: ``1990.5`` or ``99999999999`` is a form error, not a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class DocumentFilter(django_filters.FilterSet):
+    language = django_filters.ChoiceFilter(
+        choices=Language.choices, empty_label="Any language", label="Language"
+    )
+
+    class Meta:
+        model = Document
+        fields = ["language"]
+
+
+class ReferenceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="original_line",
+        lookup_expr="icontains",
+        label="Author, title or publisher",
+    )
+    kind = django_filters.ChoiceFilter(choices=ReferenceKind.choices, empty_label="Any kind")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="Year from")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="Year to")
+    has_isbn = django_filters.BooleanFilter(
+        method="filter_has_isbn",
+        label="ISBN",
+        widget=forms.Select(
+            choices=[("", "With or without"), ("true", "With ISBN"), ("false", "Without ISBN")]
+        ),
+    )
+    role = django_filters.ChoiceFilter(
+        field_name="document_links__role",
+        choices=ReferenceRole.choices,
+        empty_label="Cited or further reading",
+        label="Listed as",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Reference
+        fields = ["q", "kind", "year_min", "year_max", "has_isbn", "role"]
+
+    def filter_has_isbn(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.with_isbn() if value else queryset.filter(isbn="")
+
+
+class ExternalLinkFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=LinkKind.choices, empty_label="External links and See also"
+    )
+
+    class Meta:
+        model = ExternalLink
+        fields = ["kind"]

@@ -1,0 +1,175 @@
+"""The reading view of a document, assembled in Python from a fixed number of queries.
+
+``build_reading(document)`` runs five queries whatever the size of the document (sections,
+passages, notes, listed references, listed links) and groups the rows into a tree that the
+templates walk without touching the database again.
+"""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from .models import LinkKind, PassageKind, ReferenceRole, SectionKind
+
+#: What a structured section lists instead of (or besides) its passages.
+REFERENCE_ROLE_BY_KIND = {
+    SectionKind.REFERENCES: ReferenceRole.CITED,
+    SectionKind.FURTHER_READING: ReferenceRole.FURTHER_READING,
+}
+LINK_KIND_BY_KIND = {
+    SectionKind.SEE_ALSO: LinkKind.SEE_ALSO,
+    SectionKind.EXTERNAL_LINKS: LinkKind.EXTERNAL,
+}
+MAX_HEADING_LEVEL = 6
+
+
+@dataclass
+class Segment:
+    """A run of passage text, or a footnote marker (``note`` set, ``text`` the marker)."""
+
+    text: str
+    note: object = None
+
+
+@dataclass
+class Block:
+    """A paragraph, a quotation, or a run of consecutive list items."""
+
+    kind: str
+    passages: list
+
+    @property
+    def is_list(self):
+        return self.kind == PassageKind.LIST_ITEM
+
+
+@dataclass
+class SectionNode:
+    section: object
+    depth: int
+    blocks: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+    #: DocumentReference rows (References, Further reading).
+    listed_references: list = field(default_factory=list)
+    #: DocumentLink rows (See also, External links).
+    listed_links: list = field(default_factory=list)
+    #: Note rows (Notes).
+    notes: list = field(default_factory=list)
+
+    @property
+    def heading_level(self):
+        return min(self.depth + 1, MAX_HEADING_LEVEL)
+
+    @property
+    def kind(self):
+        return self.section.kind
+
+
+@dataclass
+class Reading:
+    lead: list
+    sections: list
+    notes: list
+    #: True when the document has no Notes section, so the notes are listed after the text.
+    notes_need_section: bool
+
+
+def note_marker(note):
+    return f"[{note.marker}]"
+
+
+def split_passage(passage, notes):
+    """Cut the passage text at its footnote markers; mark each note ``linked`` or not.
+
+    A note is linked when its marker is found in the text: at its recorded offset, or else
+    at the first occurrence of the marker. The text is never altered: joining the segments'
+    texts gives the passage text back.
+    """
+    text = passage.text
+    found = []
+    for note in notes:
+        marker = note_marker(note)
+        start = note.offset if text.startswith(marker, note.offset) else text.find(marker)
+        note.linked = start >= 0
+        if note.linked:
+            found.append((start, note))
+    segments, position = [], 0
+    for start, note in sorted(found, key=lambda item: item[0]):
+        if start < position:  # overlapping markers: keep the text whole
+            note.linked = False
+            continue
+        if start > position:
+            segments.append(Segment(text[position:start]))
+        marker = note_marker(note)
+        segments.append(Segment(marker, note))
+        position = start + len(marker)
+    if position < len(text) or not segments:
+        segments.append(Segment(text[position:]))
+    return segments
+
+
+def group_blocks(passages):
+    """Consecutive list items form one block; every other passage is a block of its own."""
+    blocks = []
+    for kind, run in groupby(passages, key=lambda passage: passage.kind):
+        if kind == PassageKind.LIST_ITEM:
+            blocks.append(Block(kind, list(run)))
+        else:
+            blocks.extend(Block(kind, [passage]) for passage in run)
+    return blocks
+
+
+def build_reading(document):
+    sections = list(document.sections.order_by("order"))
+    passages = list(document.passages.order_by("order"))
+    notes = list(document.notes.order_by("passage__order", "offset"))
+    listed_references = list(
+        document.listed_references.select_related("reference").order_by("role", "order")
+    )
+    listed_links = list(document.listed_links.select_related("link").order_by("order"))
+
+    notes_by_passage = {}
+    for note in notes:
+        notes_by_passage.setdefault(note.passage_id, []).append(note)
+    for passage in passages:
+        passage.segments = split_passage(passage, notes_by_passage.get(passage.pk, []))
+
+    nodes, roots = {}, []
+    for section in sections:
+        parent = nodes.get(section.parent_id)
+        node = SectionNode(section, depth=parent.depth + 1 if parent else 1)
+        nodes[section.pk] = node
+        (parent.children if parent else roots).append(node)
+
+    for node in nodes.values():
+        kind = node.section.kind
+        if kind in REFERENCE_ROLE_BY_KIND:
+            role = REFERENCE_ROLE_BY_KIND[kind]
+            node.listed_references = [row for row in listed_references if row.role == role]
+        elif kind in LINK_KIND_BY_KIND:
+            link_kind = LINK_KIND_BY_KIND[kind]
+            node.listed_links = [row for row in listed_links if row.link.kind == link_kind]
+        elif kind == SectionKind.NOTES:
+            node.notes = notes
+
+    lead = []
+    passages_by_section = {}
+    for passage in passages:
+        passages_by_section.setdefault(passage.section_id, []).append(passage)
+    for section_id, section_passages in passages_by_section.items():
+        node = nodes.get(section_id)
+        if node is None:
+            lead = group_blocks(section_passages)
+            continue
+        # A structured section shows its rows, each with its original line; a passage that
+        # is exactly such a line is not repeated.
+        listed = {row.reference.original_line for row in node.listed_references}
+        listed |= {row.link.original_line for row in node.listed_links}
+        node.blocks = group_blocks([p for p in section_passages if p.text not in listed])
+
+    has_notes_section = any(node.kind == SectionKind.NOTES for node in nodes.values())
+    return Reading(
+        lead=lead,
+        sections=roots,
+        notes=notes,
+        notes_need_section=bool(notes) and not has_notes_section,
+    )
