@@ -1,0 +1,61 @@
+"""Import one received plain-text article into the catalogue."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importers.article import ArticleImporter, ImporterError
+from archive.models import Language
+
+
+def received_date(value):
+    """Parse ``--received`` as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--received must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Import a received plain-text article (Wikipedia export) into the catalogue."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the received text file (UTF-8)")
+        parser.add_argument(
+            "--language", required=True, help=f"language code: {', '.join(Language.values)}"
+        )
+        parser.add_argument("--title", required=True, help="the document's title")
+        parser.add_argument("--slug", default=None, help="default: slugified title")
+        parser.add_argument(
+            "--translation-of", default=None, help="slug of the document this one translates"
+        )
+        parser.add_argument("--description", default="")
+        parser.add_argument("--creator", default="", help='e.g. "Wikipedia contributors"')
+        parser.add_argument("--provenance", default="", help="where the text came from")
+        parser.add_argument("--source-url", default="", help="URL of the original publication")
+        parser.add_argument("--licence", default="", help='e.g. "CC BY-SA 4.0"')
+        parser.add_argument("--licence-url", default="")
+        parser.add_argument("--received", default=None, help="date received, YYYY-MM-DD (today)")
+
+    def handle(self, *args, **options):
+        received = options["received"]
+        importer = ArticleImporter(
+            options["path"],
+            language=options["language"],
+            title=options["title"],
+            slug=options["slug"],
+            translation_of=options["translation_of"],
+            description=options["description"],
+            creator=options["creator"],
+            provenance=options["provenance"],
+            source_url=options["source_url"],
+            licence=options["licence"],
+            licence_url=options["licence_url"],
+            date_received=received_date(received) if received is not None else None,
+        )
+        try:
+            report = importer.run()
+        except ImporterError as error:
+            raise CommandError(str(error)) from None
+        for line in report.summary():
+            self.stdout.write(line)
