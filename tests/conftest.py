@@ -102,3 +102,34 @@ def screenshot(request):
         return path
 
     return take
+
+
+def make_user(username, group=None, **extra):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username, password="archive-test", **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def scholar(db):
+    return make_user("ana", "Scholars")
+
+
+@pytest.fixture
+def other_scholar(db):
+    return make_user("mihai", "Scholars")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator1", "Moderators", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("root1", password="archive-test")

@@ -94,6 +94,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins, so concurrent edits queue up
+    # instead of failing half-way; WAL lets readers carry on meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -118,6 +126,10 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "annotations:my-annotations"
+LOGOUT_REDIRECT_URL = "archive:home"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,53 @@
+"""Permission names and the checks the services and views share."""
+
+SCHOLARS = "Scholars"
+MODERATORS = "Moderators"
+
+ADD_ANNOTATION = "annotations.add_annotation"
+MODERATE_ANNOTATION = "annotations.moderate_annotation"
+MODERATE_FLAG = "annotations.moderate_disputedclaim"
+
+#: Codenames each group is given by the data migration.
+SCHOLAR_PERMISSIONS = (
+    "add_annotation",
+    "change_annotation",
+    "view_annotation",
+    "add_disputedclaim",
+    "view_disputedclaim",
+    "add_evidence",
+    "view_evidence",
+    "add_crossreference",
+    "change_crossreference",
+    "view_crossreference",
+)
+MODERATOR_PERMISSIONS = SCHOLAR_PERMISSIONS + (
+    "moderate_annotation",
+    "moderate_disputedclaim",
+    "change_disputedclaim",
+)
+
+
+def can_create(user):
+    """Scholars (and moderators) write annotations, flags and cross-references."""
+    return user.is_authenticated and user.has_perm(ADD_ANNOTATION)
+
+
+def can_moderate_annotations(user):
+    return user.is_authenticated and user.has_perm(MODERATE_ANNOTATION)
+
+
+def can_moderate_flags(user):
+    return user.is_authenticated and user.has_perm(MODERATE_FLAG)
+
+
+def can_change_annotation(user, annotation):
+    """The author or a moderator may edit, delete, restore or revert an annotation."""
+    if not user.is_authenticated:
+        return False
+    return annotation.author_id == user.pk or can_moderate_annotations(user)
+
+
+def can_change_crossref(user, crossref):
+    if not user.is_authenticated:
+        return False
+    return crossref.author_id == user.pk or can_moderate_annotations(user)

@@ -1,0 +1,325 @@
+"""The only way to change scholarly records.
+
+Each function is one transaction and one django-reversion revision, with the acting user and a
+comment. Permission and base-version checks happen inside the transaction, on a locked row, so a
+refused write changes nothing. Views, admin actions, importers and commands call these.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Annotation,
+    CrossReference,
+    DisputedClaim,
+    Evidence,
+    FlagStatus,
+    ModerationStatus,
+    Tag,
+)
+from .permissions import (
+    can_change_annotation,
+    can_change_crossref,
+    can_create,
+    can_moderate_flags,
+)
+from .selectors import SelectorError, resolve_span
+
+#: The fields of an annotation that a version holds and a revert brings back.
+ANNOTATION_CONTENT_FIELDS = (
+    "body",
+    "motivation",
+    "visibility",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+)
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after the editor loaded it; nothing was written."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            f"This was changed by someone else (now at version {current.version}); "
+            "your edit was not saved."
+        )
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """A requested target: a passage and optional selectors, not yet validated."""
+
+    passage: object
+    start: object = None
+    end: object = None
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+def target_fields(target):
+    """Validate ``target`` against its passage; return the model fields to store.
+
+    Raise ValidationError with the selector's message when it does not fit.
+    """
+    try:
+        span = resolve_span(
+            target.passage.text,
+            start=target.start,
+            end=target.end,
+            exact=target.exact,
+            prefix=target.prefix,
+            suffix=target.suffix,
+        )
+    except SelectorError as error:
+        raise ValidationError(str(error), code="bad_selector") from error
+    if span is None:
+        return {"passage": target.passage, "exact": "", "prefix": "", "suffix": "",
+                "start": None, "end": None}
+    return {
+        "passage": target.passage,
+        "exact": span.exact,
+        "prefix": span.prefix,
+        "suffix": span.suffix,
+        "start": span.start,
+        "end": span.end,
+    }
+
+
+def _tags(names):
+    cleaned = sorted({name.strip().lower()[:60] for name in names if name and name.strip()})
+    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
+
+
+def _lock(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _check_base_version(current, base_version):
+    if base_version is None or int(base_version) != current.version:
+        raise StaleEdit(current)
+
+
+def _revision(user, comment):
+    reversion.set_user(user)
+    reversion.set_comment(comment)
+
+
+# ---------------------------------------------------------------------------
+# Annotations
+# ---------------------------------------------------------------------------
+
+
+def create_annotation(*, user, target, body, motivation, visibility, tags=(), parent=None):
+    """Create an annotation on ``target`` as one revision."""
+    if not can_create(user):
+        raise PermissionDenied("Only scholars can annotate.")
+    if parent is not None:
+        if parent.parent_id is not None:
+            raise ValidationError("Replies go one level deep: reply to the annotation itself.")
+        target = TargetData(passage=parent.passage)
+    fields = target_fields(target)
+    with transaction.atomic(), reversion.create_revision():
+        annotation = Annotation(
+            author=user,
+            body=body,
+            motivation=motivation,
+            visibility=visibility,
+            parent=parent,
+            **fields,
+        )
+        annotation.full_clean(exclude=["tags"])
+        annotation.save()
+        annotation.tags.set(_tags(tags))
+        _revision(user, "Created")
+    return annotation
+
+
+def update_annotation(*, annotation, user, data, base_version):
+    """Apply ``data`` (body, motivation, visibility, tags, target) if nobody saved meanwhile."""
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(Annotation, annotation.pk)
+        if not can_change_annotation(user, current):
+            raise PermissionDenied("You may not edit this annotation.")
+        if current.is_deleted:
+            raise ValidationError("A deleted annotation cannot be edited; restore it first.")
+        _check_base_version(current, base_version)
+        for name in ("body", "motivation", "visibility"):
+            if name in data:
+                setattr(current, name, data[name])
+        if "target" in data:
+            for name, value in target_fields(data["target"]).items():
+                setattr(current, name, value)
+        current.version += 1
+        current.full_clean(exclude=["tags"])
+        current.save()
+        if "tags" in data:
+            current.tags.set(_tags(data["tags"]))
+        _revision(user, data.get("comment") or "Edited")
+    return current
+
+
+def delete_annotation(*, annotation, user):
+    """Mark an annotation deleted; its history stays and it can be restored."""
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(Annotation, annotation.pk)
+        if not can_change_annotation(user, current):
+            raise PermissionDenied("You may not delete this annotation.")
+        if current.is_deleted:
+            return current
+        current.deleted = timezone.now()
+        current.version += 1
+        current.save()
+        _revision(user, "Deleted")
+    return current
+
+
+def restore_annotation(*, annotation, user):
+    """Bring back a deleted annotation as a new version."""
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(Annotation, annotation.pk)
+        if not can_change_annotation(user, current):
+            raise PermissionDenied("You may not restore this annotation.")
+        if not current.is_deleted:
+            return current
+        current.deleted = None
+        current.version += 1
+        current.save()
+        _revision(user, "Restored")
+    return current
+
+
+def revert_annotation(*, annotation, user, version):
+    """Make a new version whose content is that of reversion ``version`` of this annotation."""
+    if version.object_id != str(annotation.pk) or version.content_type.model_class() is not (
+        Annotation
+    ):
+        raise ValidationError("That version belongs to another record.")
+    old = version.field_dict
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(Annotation, annotation.pk)
+        if not can_change_annotation(user, current):
+            raise PermissionDenied("You may not revert this annotation.")
+        for name in ANNOTATION_CONTENT_FIELDS:
+            setattr(current, name, old[name])
+        current.deleted = None
+        current.version += 1
+        current.save()
+        current.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
+        _revision(user, f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC")
+    return current
+
+
+def moderate_annotation(*, annotation, user, status, note):
+    """Set an annotation's moderation status with a note, as one revision."""
+    if status not in ModerationStatus.values:
+        raise ValidationError("Unknown moderation status.")
+    if not note.strip():
+        raise ValidationError("A moderation note is required.")
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(Annotation, annotation.pk)
+        if not user.has_perm("annotations.moderate_annotation"):
+            raise PermissionDenied("Only moderators can moderate annotations.")
+        current.status = status
+        current.moderation_note = note
+        current.version += 1
+        current.save()
+        _revision(user, f"Moderation: {ModerationStatus(status).label}. {note}")
+    return current
+
+
+# ---------------------------------------------------------------------------
+# Disputed-claim flags
+# ---------------------------------------------------------------------------
+
+
+def create_flag(*, user, target, category, statement, evidence=()):
+    """Flag ``target`` as disputed; ``evidence`` is a list of dicts for Evidence rows."""
+    if not can_create(user):
+        raise PermissionDenied("Only scholars can flag disputed claims.")
+    fields = target_fields(target)
+    with transaction.atomic(), reversion.create_revision():
+        claim = DisputedClaim(author=user, category=category, statement=statement, **fields)
+        claim.full_clean()
+        claim.save()
+        for item in evidence:
+            row = Evidence(claim=claim, **item)
+            row.full_clean()
+            row.save()
+        _revision(user, "Flagged as disputed")
+    return claim
+
+
+def set_flag_status(*, claim, user, status, note, base_version=None):
+    """Change a flag's status (moderators only) with a required note, as one revision."""
+    if status not in FlagStatus.values:
+        raise ValidationError("Unknown status.")
+    if not note.strip():
+        raise ValidationError("A resolution note is required.")
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(DisputedClaim, claim.pk)
+        if not can_moderate_flags(user):
+            raise PermissionDenied("Only moderators can change a flag's status.")
+        if base_version is not None:
+            _check_base_version(current, base_version)
+        current.status = status
+        current.resolution_note = note
+        current.version += 1
+        current.save()
+        _revision(user, f"Status: {FlagStatus(status).label}. {note}")
+    return current
+
+
+# ---------------------------------------------------------------------------
+# Cross-references
+# ---------------------------------------------------------------------------
+
+
+def create_crossref(*, user, target, relation, note="", to_target=None, to_reference=None,
+                    to_link=None):
+    """Link ``target`` to a passage or span, a reference or an external link."""
+    if not can_create(user):
+        raise PermissionDenied("Only scholars can add cross-references.")
+    destinations = [d for d in (to_target, to_reference, to_link) if d is not None]
+    if len(destinations) != 1:
+        raise ValidationError("Choose exactly one destination: a passage, a reference or a link.")
+    fields = target_fields(target)
+    if to_target is not None:
+        if to_target.passage.pk == target.passage.pk and to_target.start is None and (
+            target.start is None
+        ):
+            raise ValidationError("A passage cannot be cross-referenced to itself.")
+        destination = {f"to_{name}": value for name, value in target_fields(to_target).items()}
+    else:
+        destination = {"to_reference": to_reference, "to_link": to_link}
+    with transaction.atomic(), reversion.create_revision():
+        crossref = CrossReference(
+            author=user, relation=relation, note=note, **fields, **destination
+        )
+        crossref.full_clean()
+        crossref.save()
+        _revision(user, "Cross-reference created")
+    return crossref
+
+
+def delete_crossref(*, crossref, user):
+    """Mark a cross-reference deleted, as one revision."""
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(CrossReference, crossref.pk)
+        if not can_change_crossref(user, current):
+            raise PermissionDenied("You may not delete this cross-reference.")
+        if current.is_deleted:
+            return current
+        current.deleted = timezone.now()
+        current.version += 1
+        current.save()
+        _revision(user, "Deleted")
+    return current
