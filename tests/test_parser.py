@@ -692,3 +692,14 @@ def test_external_link_language_suffix_and_unknown_language():
     parsed = parse_external_link('(in Elvish) "Some page"')
     assert (parsed.title, parsed.language) == ("Some page", "")
     assert parsed.problems == ["language 'Elvish' has no known code"]
+
+
+def test_citation_in_external_links_names_every_part_it_does_not_keep():
+    line = 'Doe, Jane (2 May 2001). "Page" (PDF). Gazette (in Russian). Retrieved 3 May 2001.'
+    parsed = parse_external_link(line)
+    assert (parsed.kind, parsed.title, parsed.language) == ("external", "Page", "ru")
+    assert parsed.problems == [
+        "external-link entry looks like a bibliographic citation; kept as an external link "
+        "titled 'Page'; not placed: author Jane Doe; date 2001-05-02; periodical Gazette; "
+        "format PDF; retrieved 2001-05-03"
+    ]

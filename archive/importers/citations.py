@@ -369,6 +369,7 @@ def parse_external_link(line, line_number=0):
     if looks_like_citation(line):
         ref = parse_reference(line, line_number)
         link.title = ref.title
+        link.language = ref.language
         unplaced = _citation_leftovers(ref)
         link.problems.append(
             "external-link entry looks like a bibliographic citation; kept as an external "
@@ -419,12 +420,16 @@ def _citation_leftovers(ref):
     )
     parts = [
         ("author", names),
-        ("year", str(ref.year or "")),
+        ("date", ref.date.isoformat() if ref.date else ""),
+        ("year", str(ref.year or "") if not ref.date else ""),
         ("translated title", ref.translated_title),
         ("periodical", ref.periodical),
         ("place", ref.place),
         ("publisher", ref.publisher),
         ("ISBN", ref.isbn),
+        ("format", ref.format),
+        ("archived", ref.archived.isoformat() if ref.archived else ""),
+        ("retrieved", ref.retrieved.isoformat() if ref.retrieved else ""),
     ]
     return [f"{label} {value}" for label, value in parts if value] + ref.problems
 
