@@ -1,9 +1,4 @@
-"""Parse a plain-text article export (Wikipedia style) into sections, passages, notes and lists.
-
-The parser is pure: it takes the decoded text and returns a :class:`ParseResult`; it touches
-no database. Every non-blank line ends up as a passage, a heading, a reference, a link or a
-note text, and whatever the parser could not place is reported in ``warnings``.
-"""
+"""Parse a plain-text article export into sections, passages, notes, references and links."""
 
 import re
 from dataclasses import dataclass, field
