@@ -25,6 +25,9 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
+        # A text box, so that a value the server rejects is shown back as typed (a number
+        # input would show it empty); the numeric keyboard still comes up on phones.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "size": 6}))
         super().__init__(*args, **kwargs)
 
 

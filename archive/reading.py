@@ -63,6 +63,11 @@ class SectionNode:
     def kind(self):
         return self.section.kind
 
+    @property
+    def no_link_has_url(self):
+        """True when none of the listed links has a URL: say so once, not on every entry."""
+        return bool(self.listed_links) and not any(row.link.url for row in self.listed_links)
+
 
 @dataclass
 class Reading:

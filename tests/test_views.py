@@ -199,14 +199,14 @@ def test_document_list_shows_each_document(client, occupation):
     html = html_of(response)
     assert '<a href="/documents/soviet-occupation/" lang="en">Soviet occupation' in html
     assert "<code>AR-D0002</code>" in html
-    assert "<td>Romanian</td>" in html
+    assert '<td data-label="Language">Romanian</td>' in html
     # The translation links to the document it translates.
     assert re.search(
-        r'<td><a href="/documents/soviet-occupation/" lang="en">Soviet occupation of Bessarabia'
-        r"</a></td>\s*<td class=\"num\">1</td>",
+        r'<td data-label="Translation of"><a href="/documents/soviet-occupation/" lang="en">'
+        r'Soviet occupation of Bessarabia</a></td>\s*<td class="num" data-label="Passages">1</td>',
         html,
     )
-    assert '<td class="num">6</td>' in html
+    assert '<td class="num" data-label="Passages">6</td>' in html
     assert '<button type="submit">Filter</button>' in html
     assert '<a href="/documents/">Clear</a>' in html
 
@@ -370,7 +370,7 @@ def test_reading_view_lists_references_with_citation_and_original_line(client, o
         'King, Charles (2000). <a href="/references/AR-R0001/"><cite>The Moldovans</cite></a>. '
         "Hoover Press. ISBN 978-0-8179-9792-2." in section
     )
-    assert "“Giurgiulești, piedică în calea lui Stalin.”" in section
+    assert "“Giurgiulești, piedică în calea lui Stalin”</a>." in section
     assert "<cite>Jurnalul Național</cite>." in section
     assert "(In Romanian.)" in section
     assert '<summary lang="en">Line as received</summary>' in section
@@ -431,13 +431,13 @@ def test_reference_list_shows_the_parsed_fields(client, occupation):
 
     assert response.status_code == 200
     html = html_of(response)
-    assert "<td>King, Charles</td>" in html
-    assert '<td class="num">2000</td>' in html
+    assert '<td data-label="Authors">King, Charles</td>' in html
+    assert '<td class="num" data-label="Year">2000</td>' in html
     assert '<a href="/references/AR-R0001/">The Moldovans</a>' in html
-    assert "<td>Hoover Press</td>" in html
+    assert '<td data-label="Publisher or periodical">Hoover Press</td>' in html
     assert "<cite>Jurnalul Național</cite>" in html
     assert '<span class="isbn">978-0-8179-9792-2</span>' in html
-    assert "<td>Sontag, R. J.; Beddie, J. S. (eds.)</td>" in html
+    assert ">Sontag, R. J.; Beddie, J. S. (eds.)</td>" in html
     assert "3 references" in html
 
 

@@ -3,6 +3,7 @@ footnote markers, and citations built from a reference's parsed fields."""
 
 from django import template
 from django.utils.dateformat import format as format_date
+from django.utils.encoding import uri_to_iri
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
@@ -19,6 +20,12 @@ def language_name(code):
         return get_language_info(code)["name"]
     except KeyError:
         return code
+
+
+@register.filter
+def readable_url(url):
+    """A URL for reading: percent-escapes of non-ASCII letters shown as the letters."""
+    return uri_to_iri(url)
 
 
 @register.simple_tag
@@ -40,46 +47,46 @@ def passage_text(passage):
     return mark_safe("".join(html))
 
 
-def _sentence(text):
-    """End a citation element with a full stop unless it already ends with punctuation."""
-    text = str(text).rstrip()
-    return text if text.endswith((".", "?", "!")) else f"{text}."
-
-
 @register.simple_tag
 def citation(reference, link=True):
-    """An author–date citation from the parsed fields; the title links to the reference page."""
+    """An author–date citation from the parsed fields; the title links to the reference page.
+
+    ``Family, Given (year). Title [translated title] (format). Periodical. Place: Publisher.
+    (In language.) ISBN …`` – each part only when the source gives it.
+    """
     parts = []
     names = reference.author_names
     if not names and reference.editors:
         names = f"{reference.editor_names} (ed{'s' if len(reference.editors) > 1 else ''}.)"
     when = format_date(reference.date, "j F Y") if reference.date else reference.year
-    if names:
-        parts.append(conditional_escape(names + (f" ({when})." if when else ".")))
-    elif when:
-        parts.append(conditional_escape(f"({when})."))
+    if names or when:
+        parts.append(conditional_escape(" ".join(filter(None, [names, when and f"({when})"]))))
+        parts[-1] = _full_stop(parts[-1])
 
-    if reference.kind == "article":
-        title_html = format_html("“{}”", _sentence(reference.title))
-    else:
-        title_html = format_html("<cite>{}</cite>", reference.title)
+    template = "“{}”" if reference.kind == "article" else "<cite>{}</cite>"
+    title = [format_html(template, reference.title)]
     if link:
-        title_html = format_html('<a href="{}">{}</a>', reference.get_absolute_url(), title_html)
-    if reference.kind != "article" and not reference.title.rstrip().endswith((".", "?", "!")):
-        title_html = format_html("{}.", title_html)
-    parts.append(title_html)
+        title[0] = format_html('<a href="{}">{}</a>', reference.get_absolute_url(), title[0])
     if reference.translated_title:
-        parts.append(conditional_escape(f"[{reference.translated_title}]"))
+        title.append(conditional_escape(f"[{reference.translated_title}]"))
     if reference.format:
-        parts.append(conditional_escape(f"({reference.format})"))
+        title.append(conditional_escape(f"({reference.format})"))
+    ends_with_punctuation = len(title) == 1 and reference.title.rstrip().endswith(("?", "!", "."))
+    title_html = mark_safe(" ".join(title))
+    parts.append(title_html if ends_with_punctuation else _full_stop(title_html))
+
     if reference.periodical:
-        container = format_html("<cite>{}</cite>", reference.periodical)
-        parts.append(format_html("{}.", container))
+        parts.append(format_html("<cite>{}</cite>.", reference.periodical))
     publisher = ": ".join(part for part in (reference.place, reference.publisher) if part)
     if publisher:
-        parts.append(conditional_escape(_sentence(publisher)))
+        parts.append(_full_stop(conditional_escape(publisher)))
     if reference.language and reference.language != "en":
         parts.append(conditional_escape(f"(In {language_name(reference.language)}.)"))
     if reference.isbn:
         parts.append(conditional_escape(f"ISBN {reference.isbn}."))
-    return mark_safe(" ".join(str(part) for part in parts))
+    return mark_safe(" ".join(parts))
+
+
+def _full_stop(html):
+    """Append a full stop unless the text already ends with one."""
+    return html if str(html).rstrip().endswith(".") else mark_safe(f"{html}.")
