@@ -10,6 +10,9 @@ from .filters import DocumentFilter, ExternalLinkFilter, ReferenceFilter
 from .models import Document, DocumentLink, ExternalLink, LinkKind, Reference
 from .reading import build_reading
 
+#: The whole received text is not shown by these pages (its passages are); leave it unloaded.
+RECEIVED_TEXT = ("source_text", "translation_of__source_text")
+
 
 class ReadOnlyMixin:
     """GET and HEAD only: any other method answers 405 Method Not Allowed."""
@@ -29,7 +32,7 @@ class HomeView(ReadOnlyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            documents=Document.objects.for_listing(),
+            documents=Document.objects.for_listing().defer(*RECEIVED_TEXT),
             reference_count=Reference.objects.count(),
             link_counts=ExternalLink.objects.aggregate(
                 external=Count("pk", filter=Q(kind=LinkKind.EXTERNAL)),
@@ -54,18 +57,18 @@ class PageRangeMixin:
 
 class DocumentListView(ReadOnlyMixin, FilterView):
     filterset_class = DocumentFilter
-    queryset = Document.objects.for_listing()
+    queryset = Document.objects.for_listing().defer(*RECEIVED_TEXT)
     template_name_suffix = "_list"
 
 
 class DocumentDetailView(ReadOnlyMixin, DetailView):
-    queryset = Document.objects.select_related("translation_of")
+    queryset = Document.objects.select_related("translation_of").defer(*RECEIVED_TEXT)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             reading=build_reading(self.object),
-            translations=list(self.object.translations.all()),
+            translations=list(self.object.translations.defer("source_text")),
         )
         return context
 
@@ -84,8 +87,10 @@ class ReferenceDetailView(ReadOnlyMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listings"] = self.object.document_links.select_related("document").order_by(
-            "document__catalogue_id", "role", "order"
+        context["listings"] = (
+            self.object.document_links.select_related("document")
+            .defer("document__source_text")
+            .order_by("document__catalogue_id", "role", "order")
         )
         return context
 
@@ -95,9 +100,9 @@ class ExternalLinkListView(ReadOnlyMixin, PageRangeMixin, FilterView):
     queryset = ExternalLink.objects.prefetch_related(
         Prefetch(
             "document_links",
-            queryset=DocumentLink.objects.select_related("document").order_by(
-                "document__catalogue_id"
-            ),
+            queryset=DocumentLink.objects.select_related("document")
+            .defer("document__source_text")
+            .order_by("document__catalogue_id"),
         )
     )
     template_name_suffix = "_list"

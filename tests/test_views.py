@@ -452,6 +452,9 @@ def test_reference_detail_shows_fields_original_line_and_citing_documents(client
     assert "<li>King, Charles</li>" in html
     assert "<dt>Year</dt><dd>2000</dd>" in html
     assert "<dt>Publisher</dt><dd>Hoover Press</dd>" in html
+    # Fields the line does not give are listed too, as not given.
+    assert '<dt>Place</dt><dd><span class="muted">not given</span></dd>' in html
+    assert '<dt>Retrieved</dt><dd><span class="muted">not given</span>' in html
     assert '<span class="isbn">978-0-8179-9792-2</span>' in html
     assert (
         '<blockquote class="original-line" aria-labelledby="original-line-heading">'
@@ -468,7 +471,10 @@ def test_reference_detail_names_the_role_of_further_reading(client, occupation):
     html = html_of(client.get(occupation["references"][2].get_absolute_url()))
 
     assert "Further reading, no. 1" in html
-    assert "<dt>Editors</dt><dd>Sontag, R. J.; Beddie, J. S.</dd>" in html
+    assert (
+        '<dt>Editors</dt><dd><ul class="plain"><li>Sontag, R. J.</li><li>Beddie, J. S.</li>' in html
+    )
+    assert '<dt>Authors</dt><dd><span class="muted">not given</span></dd>' in html
 
 
 def test_unknown_reference_is_404(client):
