@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 
 from archive.models import ExternalLink, Passage, Reference
 
-from .models import FlagCategory, FlagStatus, ModerationStatus, Motivation, Relation, Stance, Visibility
+from .models import (
+    FlagCategory,
+    FlagStatus,
+    ModerationStatus,
+    Motivation,
+    Relation,
+    Stance,
+    Visibility,
+)
 from .selectors import MAX_QUOTE_LENGTH
 from .services import TargetData, target_fields
 
@@ -88,9 +96,13 @@ class AnnotationEditForm(AnnotationForm):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    body = forms.CharField(
+        label="Reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
     visibility = forms.ChoiceField(
-        label="Visibility", choices=Visibility.choices, widget=forms.RadioSelect,
+        label="Visibility",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
         initial=Visibility.PUBLIC,
     )
 
@@ -157,7 +169,8 @@ class ModerationForm(forms.Form):
 class PassageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, passage):
         text = passage.text if len(passage.text) <= 90 else passage.text[:89] + "…"
-        return f"{passage.document.catalogue_id} ¶{passage.order} ({passage.document.language}): {text}"
+        document = passage.document
+        return f"{document.catalogue_id} ¶{passage.order} ({document.language}): {text}"
 
 
 class CrossReferenceForm(TargetForm):
@@ -181,7 +194,9 @@ class CrossReferenceForm(TargetForm):
         label="or an external link", queryset=ExternalLink.objects.all(), required=False
     )
     note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
     field_order = ["exact", "relation", "to_passage", "to_exact", "to_reference", "to_link", "note"]

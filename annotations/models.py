@@ -102,9 +102,7 @@ class AnnotationQuerySet(VersionedQuerySet):
         return self.filter(deleted__isnull=True)
 
     def public(self):
-        return self.live().filter(
-            visibility=Visibility.PUBLIC, status=ModerationStatus.PUBLISHED
-        )
+        return self.live().filter(visibility=Visibility.PUBLIC, status=ModerationStatus.PUBLISHED)
 
     def visible_to(self, user):
         """What ``user`` may read: public annotations and their own (a moderator sees all
@@ -287,13 +285,11 @@ class CrossReferenceQuerySet(VersionedQuerySet):
 
     def touching_document(self, document):
         """Cross-references from or to a passage of ``document``."""
-        return self.live().filter(
-            Q(passage__document=document) | Q(to_passage__document=document)
-        )
+        return self.live().filter(Q(passage__document=document) | Q(to_passage__document=document))
 
     def with_targets(self):
-        return super().with_targets().select_related(
-            "to_passage__document", "to_reference", "to_link"
+        return (
+            super().with_targets().select_related("to_passage__document", "to_reference", "to_link")
         )
 
 

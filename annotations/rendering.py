@@ -7,8 +7,24 @@ from markdown_it import MarkdownIt
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
 
 ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "hr",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 

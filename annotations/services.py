@@ -82,8 +82,14 @@ def target_fields(target):
     except SelectorError as error:
         raise ValidationError(str(error), code="bad_selector") from error
     if span is None:
-        return {"passage": target.passage, "exact": "", "prefix": "", "suffix": "",
-                "start": None, "end": None}
+        return {
+            "passage": target.passage,
+            "exact": "",
+            "prefix": "",
+            "suffix": "",
+            "start": None,
+            "end": None,
+        }
     return {
         "passage": target.passage,
         "exact": span.exact,
@@ -214,7 +220,10 @@ def revert_annotation(*, annotation, user, version):
         current.version += 1
         current.save()
         current.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
-        _revision(user, f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC")
+        _revision(
+            user,
+            f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC",
+        )
     return current
 
 
@@ -283,8 +292,9 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
 # ---------------------------------------------------------------------------
 
 
-def create_crossref(*, user, target, relation, note="", to_target=None, to_reference=None,
-                    to_link=None):
+def create_crossref(
+    *, user, target, relation, note="", to_target=None, to_reference=None, to_link=None
+):
     """Link ``target`` to a passage or span, a reference or an external link."""
     if not can_create(user):
         raise PermissionDenied("Only scholars can add cross-references.")
@@ -293,8 +303,10 @@ def create_crossref(*, user, target, relation, note="", to_target=None, to_refer
         raise ValidationError("Choose exactly one destination: a passage, a reference or a link.")
     fields = target_fields(target)
     if to_target is not None:
-        if to_target.passage.pk == target.passage.pk and to_target.start is None and (
-            target.start is None
+        if (
+            to_target.passage.pk == target.passage.pk
+            and to_target.start is None
+            and (target.start is None)
         ):
             raise ValidationError("A passage cannot be cross-referenced to itself.")
         destination = {f"to_{name}": value for name, value in target_fields(to_target).items()}

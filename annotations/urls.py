@@ -17,9 +17,7 @@ urlpatterns = [
     path("annotations/", views.AnnotationListView.as_view(), name="annotation-list"),
     path("annotations/mine/", views.MyAnnotationsView.as_view(), name="my-annotations"),
     path("annotations/<uuid:pk>/", views.AnnotationDetailView.as_view(), name="annotation-detail"),
-    path(
-        "annotations/<uuid:pk>/edit/", views.AnnotationEditView.as_view(), name="annotation-edit"
-    ),
+    path("annotations/<uuid:pk>/edit/", views.AnnotationEditView.as_view(), name="annotation-edit"),
     path(
         "annotations/<uuid:pk>/delete/",
         views.AnnotationActionView.as_view(action="delete"),
@@ -38,9 +36,7 @@ urlpatterns = [
         views.AnnotationHistoryView.as_view(),
         name="annotation-history",
     ),
-    path(
-        "annotations/<uuid:pk>/diff/", views.AnnotationDiffView.as_view(), name="annotation-diff"
-    ),
+    path("annotations/<uuid:pk>/diff/", views.AnnotationDiffView.as_view(), name="annotation-diff"),
     path(
         "annotations/<uuid:pk>/revert/<int:version_id>/",
         views.AnnotationRevertView.as_view(),

@@ -142,9 +142,7 @@ class VisibleAnnotationMixin:
         # one, so that they can review and restore; nobody sees another's private annotation.
         if can_moderate_annotations(user):
             return queryset.filter(Q(visibility=Visibility.PUBLIC) | Q(author=user))
-        return queryset.filter(
-            Q(pk__in=Annotation.objects.public().values("pk")) | Q(author=user)
-        )
+        return queryset.filter(Q(pk__in=Annotation.objects.public().values("pk")) | Q(author=user))
 
 
 class AnnotationDetailView(VisibleAnnotationMixin, DetailView):
@@ -378,7 +376,9 @@ class AnnotationRevertView(ChangeAnnotationMixin, DetailView):
     def post(self, request, *args, **kwargs):
         annotation = self.get_object()
         version = get_object_or_404(annotation_versions(annotation), pk=kwargs["version_id"])
-        reverted = services.revert_annotation(annotation=annotation, user=request.user, version=version)
+        reverted = services.revert_annotation(
+            annotation=annotation, user=request.user, version=version
+        )
         messages.success(request, f"Reverted: saved as version {reverted.version}.")
         return redirect("annotations:annotation-history", pk=annotation.pk)
 
@@ -404,9 +404,7 @@ class MyAnnotationsView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            Annotation.objects.filter(author=self.request.user)
-            .with_targets()
-            .order_by("-modified")
+            Annotation.objects.filter(author=self.request.user).with_targets().order_by("-modified")
         )
 
 

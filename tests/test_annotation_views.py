@@ -134,7 +134,10 @@ def test_private_annotation_is_404_for_others_and_shown_to_its_author(
     for user in (other_scholar, moderator):
         client.force_login(user)
         assert client.get(url).status_code == 404
-        assert client.get(reverse("annotations:annotation-history", args=[annotation.pk])).status_code == 404
+        assert (
+            client.get(reverse("annotations:annotation-history", args=[annotation.pk])).status_code
+            == 404
+        )
     client.force_login(scholar)
     assert client.get(url).status_code == 200
 
@@ -202,11 +205,17 @@ def test_stale_edit_is_refused_with_409_showing_the_newer_text(client, scholar, 
 def test_delete_then_restore_by_author(client, scholar, passage):
     annotation = make_annotation(scholar, passage)
     client.force_login(scholar)
-    assert client.post(reverse("annotations:annotation-delete", args=[annotation.pk])).status_code == 302
+    assert (
+        client.post(reverse("annotations:annotation-delete", args=[annotation.pk])).status_code
+        == 302
+    )
     client.logout()
     assert client.get(annotation.get_absolute_url()).status_code == 404
     client.force_login(scholar)
-    assert client.post(reverse("annotations:annotation-restore", args=[annotation.pk])).status_code == 302
+    assert (
+        client.post(reverse("annotations:annotation-restore", args=[annotation.pk])).status_code
+        == 302
+    )
     annotation.refresh_from_db()
     assert not annotation.is_deleted
 
@@ -214,7 +223,10 @@ def test_delete_then_restore_by_author(client, scholar, passage):
 def test_other_scholar_cannot_delete(client, scholar, other_scholar, passage):
     annotation = make_annotation(scholar, passage)
     client.force_login(other_scholar)
-    assert client.post(reverse("annotations:annotation-delete", args=[annotation.pk])).status_code == 403
+    assert (
+        client.post(reverse("annotations:annotation-delete", args=[annotation.pk])).status_code
+        == 403
+    )
     annotation.refresh_from_db()
     assert not annotation.is_deleted
 
@@ -301,7 +313,9 @@ def test_flag_status_changes_only_for_moderators(client, scholar, moderator, pas
     assert "Confirmed." in page
 
 
-def test_romanian_passage_cross_referenced_to_english_original(client, scholar, passage, ro_passage):
+def test_romanian_passage_cross_referenced_to_english_original(
+    client, scholar, passage, ro_passage
+):
     client.force_login(scholar)
     response = client.post(
         create_url("crossref-create", ro_passage),
@@ -340,7 +354,9 @@ def test_annotation_list_shows_public_only_and_filters(client, scholar, other_sc
     assert "Other public" in by_motivation and "Public one" not in by_motivation
 
 
-def test_my_annotations_lists_private_ones_for_the_author_only(client, scholar, other_scholar, passage):
+def test_my_annotations_lists_private_ones_for_the_author_only(
+    client, scholar, other_scholar, passage
+):
     make_annotation(scholar, passage, body="Secret one", visibility="private")
     client.force_login(scholar)
     assert "Secret one" in client.get(reverse("annotations:my-annotations")).content.decode()
@@ -361,7 +377,9 @@ def test_flag_list_filters_by_status(client, scholar, moderator, passage):
 
 
 @pytest.mark.parametrize("rows", [2, 40])
-def test_list_pages_query_count_is_constant(client, scholar, passage, rows, django_assert_max_num_queries):
+def test_list_pages_query_count_is_constant(
+    client, scholar, passage, rows, django_assert_max_num_queries
+):
     for number in range(rows):
         make_annotation(scholar, passage, body=f"note {number}", tags=["t"])
         services.create_flag(

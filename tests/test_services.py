@@ -45,7 +45,9 @@ def test_create_stores_validated_selectors_and_one_revision(scholar, passage):
 
 def test_quote_that_does_not_match_positions_is_refused_and_not_stored(scholar, passage):
     with pytest.raises(ValidationError, match="does not match the passage"):
-        annotate(scholar, passage, target=TargetData(passage=passage, start=0, end=7, exact="Soviet"))
+        annotate(
+            scholar, passage, target=TargetData(passage=passage, start=0, end=7, exact="Soviet")
+        )
     with pytest.raises(ValidationError, match="outside the passage"):
         annotate(scholar, passage, target=TargetData(passage=passage, start=0, end=10**6))
     assert Annotation.objects.count() == 0
@@ -69,7 +71,9 @@ def test_edit_with_current_version_makes_one_new_revision(scholar, passage):
 
 def test_edit_with_stale_version_is_refused_and_nothing_is_overwritten(scholar, passage):
     annotation = annotate(scholar, passage)
-    services.update_annotation(annotation=annotation, user=scholar, data={"body": "A"}, base_version=1)
+    services.update_annotation(
+        annotation=annotation, user=scholar, data={"body": "A"}, base_version=1
+    )
     with pytest.raises(StaleEdit) as refused:
         services.update_annotation(
             annotation=annotation, user=scholar, data={"body": "B"}, base_version=1
@@ -80,7 +84,9 @@ def test_edit_with_stale_version_is_refused_and_nothing_is_overwritten(scholar, 
     assert len(versions(annotation)) == 2
 
 
-def test_another_scholar_cannot_edit_but_a_moderator_can(scholar, other_scholar, moderator, passage):
+def test_another_scholar_cannot_edit_but_a_moderator_can(
+    scholar, other_scholar, moderator, passage
+):
     annotation = annotate(scholar, passage)
     with pytest.raises(PermissionDenied):
         services.update_annotation(

@@ -1,6 +1,6 @@
 """Settings read from the environment; no local settings file is needed.
 
-DATABASE_URL          database (default: SQLite file db.sqlite3 in the project, the embedded default)
+DATABASE_URL          database (default: the SQLite file db.sqlite3 in the project)
 DJANGO_SECRET_KEY     required when DJANGO_DEBUG is off
 DJANGO_DEBUG          1/true/yes/on to enable debug mode (default: off)
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default with debug: localhost, 127.0.0.1)

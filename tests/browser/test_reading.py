@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_reader_follows_table_of_contents_link_to_passage(live_server, live_articles, page, screenshot):
+def test_reader_follows_table_of_contents_link_to_passage(
+    live_server, live_articles, page, screenshot
+):
     english = live_articles["en"]
     page.goto(live_server.url + english.get_absolute_url())
     expect(page.locator("html")).to_have_attribute("lang", "en")
