@@ -55,6 +55,7 @@ fixtures: install
 	DATABASE_URL=sqlite:////tmp/archive-fixture-build.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:////tmp/archive-fixture-build.sqlite3 $(PY) manage.py build_articles_fixture
 	rm -f /tmp/archive-fixture-build.sqlite3
+	rm -f /tmp/archive-demo-build.sqlite3 && DATABASE_URL=sqlite:////tmp/archive-demo-build.sqlite3 $(PY) manage.py migrate --noinput -v0 && DATABASE_URL=sqlite:////tmp/archive-demo-build.sqlite3 $(PY) manage.py build_demo_fixture && rm -f /tmp/archive-demo-build.sqlite3
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info

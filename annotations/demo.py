@@ -290,8 +290,8 @@ def build_demo():
             "p-10",
             "On 27 March/9 April 1918, the Sfatul Țării voted for the Union of Bessarabia with "
             "Romania",
-            "The English article's account of the union of Bessarabia with Romania in 1918, "
-            "during the Russian Civil War.",
+            "The English article's account of the Sfatul Țării's vote of 1918 for the union of "
+            "Bessarabia with Romania.",
         ),
         (
             "Bucovina de la dizolvarea Austro-Ungariei",
@@ -345,7 +345,7 @@ def build_demo():
         "The Romanian says the government “a fost de acord să cedeze din teritorii” (agreed to "
         "cede territory); the English has “agreed to withdraw from the territories”. The "
         "English wording is deliberate: the article's section on the ultimatum says the Crown "
-        "Council decided “to start a \"withdrawal\" (avoiding the use of ceding)” (see the "
+        'Council decided “to start a "withdrawal" (avoiding the use of ceding)” (see the '
         "cross-reference from the English lead). The next sentence of both texts does name the "
         "legal outcome “cession of Northern Bukovina” (“cesiunea Bucovinei de Nord”), so the "
         "discrepancy is in how the government's acceptance is worded, not in the outcome.",
@@ -438,8 +438,9 @@ def build_demo():
     )
 
     # -- annotations -------------------------------------------------------------------------
-    def annotate(target, body, motivation, tags, visibility=Visibility.PUBLIC, user=scholar,
-                 parent=None):
+    def annotate(
+        target, body, motivation, tags, visibility=Visibility.PUBLIC, user=scholar, parent=None
+    ):
         return write(
             create_annotation(
                 user=user,
