@@ -29,9 +29,10 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 load: migrate
-	$(PY) manage.py loaddata articles
+	$(PY) manage.py loaddata articles demo
+	$(PY) manage.py record_initial_versions --comment "Loaded from the demo fixture"
 
-## run: install, migrate the database (SQLite by default), load the articles, serve
+## run: install, migrate the database (SQLite by default), load the articles and demo, serve
 run: load
 	@echo "Serving the archive at http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -554,7 +554,6 @@ def fixture_records(build):
     claims = _in_order(DisputedClaim, order.get(DisputedClaim, []))
     crossrefs = _in_order(CrossReference, order.get(CrossReference, []))
     tags = list(Tag.objects.filter(annotations__in=annotations).distinct().order_by("name"))
-    tag_pk = {tag.pk: RESERVED_PK_BASE + number for number, tag in enumerate(tags, start=1)}
     evidence = list(Evidence.objects.filter(claim__in=claims).order_by("pk"))
     evidence_pk = {row.pk: RESERVED_PK_BASE + n for n, row in enumerate(evidence, start=1)}
 
@@ -570,15 +569,13 @@ def fixture_records(build):
         data["fields"]["last_login"] = None
         data["fields"]["date_joined"] = EPOCH
         records.append(data)
-    for data in _python(tags):
-        data["pk"] = tag_pk[data["pk"]]
-        records.append(data)
+    records.extend(_python(tags))
     for data in _python(annotations):
         versioned(data, Annotation)
         parent = data["fields"]["parent"]
         if parent is not None:
             data["fields"]["parent"] = new_pk[(Annotation, uuid.UUID(parent))]
-        data["fields"]["tags"] = sorted(tag_pk[pk] for pk in data["fields"]["tags"])
+        data["fields"]["tags"] = sorted(data["fields"]["tags"])
         records.append(data)
     for data in _python(claims):
         records.append(versioned(data, DisputedClaim))

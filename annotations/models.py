@@ -77,14 +77,24 @@ class Target(models.Model):
         return self.exact if self.is_span else self.passage.text
 
 
+class TagManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
+
+    objects = TagManager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -169,6 +179,10 @@ class Annotation(Target):
     def is_deleted(self):
         return self.deleted is not None
 
+    #: How the reading view marks its span (see ``archive.reading.Highlight``).
+    highlight_kind = "annotation"
+    inline_label = ""
+
     @property
     def is_public(self):
         return self.visibility == Visibility.PUBLIC and self.status == ModerationStatus.PUBLISHED
@@ -227,6 +241,15 @@ class DisputedClaim(Target):
 
     def get_absolute_url(self):
         return reverse("annotations:flag-detail", kwargs={"pk": self.pk})
+
+    highlight_kind = "disputed"
+
+    @property
+    def inline_label(self):
+        """The tag shown after the disputed span, like an encyclopedia's [disputed]."""
+        if self.status in (FlagStatus.OPEN, FlagStatus.UNDER_REVIEW):
+            return "[disputed]"
+        return f"[dispute {self.get_status_display().lower()}]"
 
 
 class Stance(models.TextChoices):

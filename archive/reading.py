@@ -24,10 +24,24 @@ MAX_HEADING_LEVEL = 6
 
 @dataclass
 class Segment:
-    """A run of passage text, or a footnote marker (``note`` set, ``text`` the marker)."""
+    """A run of passage text, or a footnote marker (``note`` set, ``text`` the marker).
+
+    ``marks`` are the highlighted spans covering the run; ``closes`` the spans that end with it.
+    """
 
     text: str
     note: object = None
+    marks: list = field(default_factory=list)
+    closes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span of a passage that the reading view marks, e.g. an annotation or a disputed claim."""
+
+    start: int
+    end: int
+    item: object
 
 
 @dataclass
@@ -82,34 +96,51 @@ def note_marker(note):
     return f"[{note.marker}]"
 
 
-def split_passage(passage, notes):
-    """Cut the passage text at its footnote markers; mark each note ``linked`` or not.
+def split_passage(passage, notes, highlights=()):
+    """Cut the passage text at its footnote markers and highlight boundaries.
 
     A note is linked when its marker is found in the text: at its recorded offset, or else
-    at the first occurrence of the marker. The text is never altered: joining the segments'
-    texts gives the passage text back.
+    at the first occurrence of the marker. A highlight boundary that falls inside a marker
+    unlinks it. The text is never altered: joining the segments' texts gives it back.
     """
     text = passage.text
-    found = []
+    markers = {}
     for note in notes:
         marker = note_marker(note)
         start = note.offset if text.startswith(marker, note.offset) else text.find(marker)
         note.linked = start >= 0
-        if note.linked:
-            found.append((start, note))
-    segments, position = [], 0
-    for start, note in sorted(found, key=lambda item: item[0]):
-        if start < position:  # overlapping markers: keep the text whole
-            note.linked = False
+        if not note.linked:
             continue
-        if start > position:
-            segments.append(Segment(text[position:start]))
-        marker = note_marker(note)
-        segments.append(Segment(marker, note))
-        position = start + len(marker)
-    if position < len(text) or not segments:
-        segments.append(Segment(text[position:]))
-    return segments
+        if any(
+            start < other_end and other < start + len(marker)
+            for other, (_, other_end) in markers.items()
+        ):
+            note.linked = False  # overlapping markers: keep the text whole
+            continue
+        markers[start] = (note, start + len(marker))
+    spans = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
+    cuts = {0, len(text)}
+    for start, (_, end) in markers.items():
+        cuts.update((start, end))
+    for highlight in spans:
+        cuts.update((highlight.start, highlight.end))
+    for start, (note, end) in list(markers.items()):
+        if any(start < cut < end for cut in cuts):
+            note.linked = False
+            del markers[start]
+    bounds = sorted(cuts)
+    segments = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        note = markers[start][0] if start in markers and markers[start][1] == end else None
+        segments.append(
+            Segment(
+                text[start:end],
+                note,
+                marks=[h for h in spans if h.start <= start and end <= h.end],
+                closes=[h for h in spans if h.end == end],
+            )
+        )
+    return segments or [Segment("")]
 
 
 def group_blocks(passages):
@@ -123,7 +154,13 @@ def group_blocks(passages):
     return blocks
 
 
-def build_reading(document):
+def build_reading(document, scholarship=None):
+    """Group the document's records for the reading view.
+
+    ``scholarship``, when given, supplies for each passage id the Highlight spans to mark in
+    its text (``highlights_for``) and what to show beside it (``items_for``), from queries it
+    made beforehand.
+    """
     sections = list(document.sections.order_by("order"))
     passages = list(document.passages.order_by("order"))
     notes = list(document.notes.order_by("passage__order", "offset"))
@@ -136,7 +173,9 @@ def build_reading(document):
     for note in notes:
         notes_by_passage.setdefault(note.passage_id, []).append(note)
     for passage in passages:
-        passage.segments = split_passage(passage, notes_by_passage.get(passage.pk, []))
+        highlights = scholarship.highlights_for(passage.pk) if scholarship else ()
+        passage.segments = split_passage(passage, notes_by_passage.get(passage.pk, []), highlights)
+        passage.scholarship = scholarship.items_for(passage.pk) if scholarship else None
 
     nodes, roots = {}, []
     for section in sections:

@@ -6,6 +6,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from annotations.permissions import can_create
+from annotations.reading import DocumentScholarship
+
 from .filters import DocumentFilter, ExternalLinkFilter, ReferenceFilter
 from .models import Document, DocumentLink, ExternalLink, LinkKind, Reference
 from .reading import build_reading
@@ -66,9 +69,11 @@ class DocumentDetailView(ReadOnlyMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context.update(
-            reading=build_reading(self.object),
+            reading=build_reading(self.object, DocumentScholarship(self.object, user)),
             translations=list(self.object.translations.defer("source_text")),
+            can_annotate=can_create(user),
         )
         return context
 

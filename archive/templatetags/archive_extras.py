@@ -30,20 +30,35 @@ def readable_url(url):
 
 @register.simple_tag
 def passage_text(passage):
-    """The passage text, exactly, with each linked footnote marker as a superscript link."""
+    """The passage text, exactly, with footnote markers as superscript links and highlighted
+    spans as ``<mark>``; a highlight may add a tag after its span (e.g. ``[disputed]``), marked
+    ``data-nontext`` because it is not part of the passage text."""
     html = []
     for segment in passage.segments:
         if segment.note is not None:
-            html.append(
-                format_html(
-                    '<sup class="note-ref"><a href="#{}" id="ref-{}">{}</a></sup>',
-                    segment.note.anchor,
-                    segment.note.anchor,
-                    segment.text,
-                )
+            text = format_html(
+                '<sup class="note-ref"><a href="#{}" id="ref-{}">{}</a></sup>',
+                segment.note.anchor,
+                segment.note.anchor,
+                segment.text,
             )
         else:
-            html.append(conditional_escape(segment.text))
+            text = conditional_escape(segment.text)
+        if segment.marks:
+            kinds = sorted({mark.item.highlight_kind for mark in segment.marks})
+            classes = " ".join(f"hl--{kind}" for kind in kinds)
+            text = format_html('<mark class="hl {}">{}</mark>', classes, text)
+        html.append(text)
+        for mark in segment.closes:
+            if mark.item.inline_label:
+                html.append(
+                    format_html(
+                        '<sup class="hl-tag hl-tag--{}" data-nontext><a href="{}">{}</a></sup>',
+                        mark.item.highlight_kind,
+                        mark.item.get_absolute_url(),
+                        mark.item.inline_label,
+                    )
+                )
     return mark_safe("".join(html))
 
 
