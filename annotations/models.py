@@ -382,3 +382,35 @@ class CrossReference(Target):
     @property
     def is_deleted(self):
         return self.deleted is not None
+
+
+class ModerationLogEntry(models.Model):
+    """One moderation action: who changed which record's status, from what to what, and why.
+
+    Written by the services in the same transaction as the change and its revision.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    #: What the record was, as text, so the log reads well even for a record that later changes.
+    object_repr = models.CharField(max_length=200)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions"
+    )
+    old_status = models.CharField(max_length=20)
+    new_status = models.CharField(max_length=20)
+    note = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="moderationlog_object"),
+        ]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        return f"{self.moderator}: {self.object_repr} {self.old_status} → {self.new_status}"

@@ -51,3 +51,26 @@ def can_change_crossref(user, crossref):
     if not user.is_authenticated:
         return False
     return crossref.author_id == user.pk or can_moderate_annotations(user)
+
+
+#: What moderators get on top of MODERATOR_PERMISSIONS for the admin, by app: to see every
+#: record and correct catalogue metadata; never to delete a document or administer users.
+MODERATOR_ADMIN_PERMISSIONS = {
+    "archive": (
+        "view_document",
+        "change_document",
+        "view_section",
+        "view_passage",
+        "view_note",
+        "change_note",
+        "view_reference",
+        "change_reference",
+        "view_documentreference",
+        "change_documentreference",
+        "view_externallink",
+        "change_externallink",
+        "view_documentlink",
+        "change_documentlink",
+    ),
+    "annotations": ("view_tag", "view_moderationlogentry"),
+}

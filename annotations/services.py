@@ -8,6 +8,7 @@ refused write changes nothing. Views, admin actions, importers and commands call
 from dataclasses import dataclass
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from .models import (
     DisputedClaim,
     Evidence,
     FlagStatus,
+    ModerationLogEntry,
     ModerationStatus,
     Tag,
 )
@@ -25,6 +27,7 @@ from .permissions import (
     can_change_annotation,
     can_change_crossref,
     can_create,
+    can_moderate_annotations,
     can_moderate_flags,
 )
 from .selectors import SelectorError, resolve_span
@@ -117,6 +120,18 @@ def _check_base_version(current, base_version):
 def _revision(user, comment):
     reversion.set_user(user)
     reversion.set_comment(comment)
+
+
+def _log_moderation(record, *, moderator, old_status, new_status, note):
+    ModerationLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=str(record.pk),
+        object_repr=str(record)[:200],
+        moderator=moderator,
+        old_status=old_status,
+        new_status=new_status,
+        note=note,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -235,13 +250,17 @@ def moderate_annotation(*, annotation, user, status, note):
         raise ValidationError("A moderation note is required.")
     with transaction.atomic(), reversion.create_revision():
         current = _lock(Annotation, annotation.pk)
-        if not user.has_perm("annotations.moderate_annotation"):
+        if not can_moderate_annotations(user):
             raise PermissionDenied("Only moderators can moderate annotations.")
+        old_status = current.status
         current.status = status
         current.moderation_note = note
         current.version += 1
         current.save()
         _revision(user, f"Moderation: {ModerationStatus(status).label}. {note}")
+        _log_moderation(
+            current, moderator=user, old_status=old_status, new_status=status, note=note
+        )
     return current
 
 
@@ -279,11 +298,15 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
             raise PermissionDenied("Only moderators can change a flag's status.")
         if base_version is not None:
             _check_base_version(current, base_version)
+        old_status = current.status
         current.status = status
         current.resolution_note = note
         current.version += 1
         current.save()
         _revision(user, f"Status: {FlagStatus(status).label}. {note}")
+        _log_moderation(
+            current, moderator=user, old_status=old_status, new_status=status, note=note
+        )
     return current
 
 

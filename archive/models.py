@@ -1,5 +1,10 @@
-"""The catalogue: what was received, kept exactly as received."""
+"""The catalogue: what was received, kept exactly as received.
 
+Every record is versioned with django-reversion: an import is one revision, and so is each
+correction a moderator makes in the admin.
+"""
+
+import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -29,6 +34,7 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
         return self.get(slug=slug)
 
 
+@reversion.register()
 class Document(models.Model):
     """One received source text (Dublin Core: title, language, description, source, rights)."""
 
@@ -91,6 +97,7 @@ class DocumentPartManager(models.Manager):
         return self.get(document__slug=document_slug, anchor=anchor)
 
 
+@reversion.register()
 class Section(models.Model):
     """A heading of a document; the lead (text before the first heading) has no section."""
 
@@ -145,6 +152,7 @@ class PassageManager(DocumentPartManager.from_queryset(PassageQuerySet)):
     pass
 
 
+@reversion.register()
 class Passage(models.Model):
     """One paragraph, quotation or list item: a line of the received text, exactly."""
 
@@ -192,6 +200,7 @@ class NoteManager(models.Manager):
         return self.get(document__slug=document_slug, marker=marker)
 
 
+@reversion.register()
 class Note(models.Model):
     """A footnote: its marker in a passage (``[a]``) and its text, which may be missing."""
 
@@ -258,6 +267,7 @@ class ReferenceManager(CatalogueIdManager.from_queryset(ReferenceQuerySet)):
     pass
 
 
+@reversion.register()
 class Reference(models.Model):
     """A bibliographic record parsed from a References or Further reading line."""
 
@@ -330,6 +340,7 @@ class DocumentReferenceManager(models.Manager):
         return self.get(document__slug=document_slug, role=role, order=order)
 
 
+@reversion.register()
 class DocumentReference(models.Model):
     """A reference as listed by a document, in the document's order."""
 
@@ -367,6 +378,7 @@ class LinkKind(models.TextChoices):
     SEE_ALSO = "see_also", "See also"
 
 
+@reversion.register()
 class ExternalLink(models.Model):
     """An External links or See also entry; the plain-text source dropped the URLs."""
 
@@ -404,6 +416,7 @@ class DocumentLinkManager(models.Manager):
         return self.get(document__slug=document_slug, link__catalogue_id=link_catalogue_id)
 
 
+@reversion.register()
 class DocumentLink(models.Model):
     """An external link or See also entry as listed by a document, in order."""
 

@@ -394,7 +394,9 @@ def test_initial_revisions_then_an_edit(demo):
             versions = Version.objects.get_for_object(record)
             assert versions.count() == 1
             assert versions.get().revision.comment == "Loaded from the demo fixture"
-    assert Version.objects.count() == 5 + 8 + 23
+    assert Version.objects.filter(content_type__app_label="annotations").count() == 5 + 8 + 23
+    # …and the 181 catalogue records of the articles fixture.
+    assert Version.objects.filter(content_type__app_label="archive").count() == 181
 
     figures = Annotation.objects.get(exact="50,762 km2")
     scholar = User.objects.get(username="scholar")
@@ -417,7 +419,9 @@ def test_initial_versions_run_twice_add_nothing(demo):
     # misses the existing versions; record_initial_versions compares in Python on both.
     for _ in range(2):
         call_command("record_initial_versions", comment="Loaded", verbosity=0)
-    assert Version.objects.count() == 5 + 8 + 23
+    assert Version.objects.filter(content_type__app_label="annotations").count() == 5 + 8 + 23
+    # …and the 181 catalogue records of the articles fixture.
+    assert Version.objects.filter(content_type__app_label="archive").count() == 181
 
 
 # -- the fixture is what the build writes ------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from reversion.models import Revision
 
 from archive.importers.article import ArticleImporter, ImporterError
 from archive.models import (
@@ -123,10 +124,16 @@ def test_command_imports_the_english_text_and_prints_a_report():
 
 @pytest.mark.django_db
 def test_importer_class_returns_a_report_and_creates_the_rows(django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    # Bulk inserts, whatever the number of rows: 25 for the catalogue, the revision with its
+    # versions, and a content-type lookup for each of the eight versioned models.
+    with django_assert_max_num_queries(40):
         report = import_english()
     assert report.created is True
     assert (report.sections, report.passages, report.notes) == (28, 76, 1)
+    revision = Revision.objects.get()
+    assert revision.comment.startswith("Imported 000_7b11acfc32eec4c2.txt (sha256 ")
+    # One version for each record the import created.
+    assert revision.version_set.count() == 1 + 28 + 76 + 1 + 15 + 15 + 14 + 14
     assert (report.references_created, report.references_reused) == (15, 0)
     assert (report.links_created, report.links_reused) == (14, 0)
     assert report.summary() == ENGLISH_REPORT

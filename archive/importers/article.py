@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
@@ -101,6 +102,14 @@ def read_text(path):
     if not text.strip():
         raise ImporterError(f"file holds only whitespace: {path}")
     return data, text
+
+
+def versioned(rows):
+    """Add rows made by ``bulk_create`` (which sends no signals) to the open revision."""
+    rows = list(rows)
+    for row in rows:
+        reversion.add_to_revision(row)
+    return rows
 
 
 def next_number(model, template):
@@ -212,7 +221,8 @@ class ArticleImporter:
             )
 
         parsed = parse(text)
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported {self.path.name} (sha256 {checksum[:12]}…)")
             document = self.create_document(text, checksum, original)
             report = ImportReport(document=document, created=True, warnings=parsed.warnings)
             sections = self.create_sections(document, parsed.sections)
@@ -263,37 +273,41 @@ class ArticleImporter:
                 for section in parsed_sections
                 if section.level == level
             ]
-            for row in Section.objects.bulk_create(rows):
+            for row in versioned(Section.objects.bulk_create(rows)):
                 by_order[row.order] = row
         return by_order
 
     def create_passages(self, document, parsed_passages, sections):
         """Create passages; map order to row."""
-        rows = Passage.objects.bulk_create(
-            Passage(
-                document=document,
-                section=sections.get(passage.section),
-                order=passage.order,
-                anchor=passage.anchor,
-                kind=passage.kind,
-                text=passage.text,
-                line_number=passage.line_number,
+        rows = versioned(
+            Passage.objects.bulk_create(
+                Passage(
+                    document=document,
+                    section=sections.get(passage.section),
+                    order=passage.order,
+                    anchor=passage.anchor,
+                    kind=passage.kind,
+                    text=passage.text,
+                    line_number=passage.line_number,
+                )
+                for passage in parsed_passages
             )
-            for passage in parsed_passages
         )
         return {row.order: row for row in rows}
 
     def create_notes(self, document, parsed_notes, passages):
         """Create notes and return how many."""
-        rows = Note.objects.bulk_create(
-            Note(
-                document=document,
-                passage=passages[note.passage],
-                marker=note.marker,
-                offset=note.offset,
-                text=note.text,
+        rows = versioned(
+            Note.objects.bulk_create(
+                Note(
+                    document=document,
+                    passage=passages[note.passage],
+                    marker=note.marker,
+                    offset=note.offset,
+                    text=note.text,
+                )
+                for note in parsed_notes
             )
-            for note in parsed_notes
         )
         return len(rows)
 
@@ -332,15 +346,17 @@ class ArticleImporter:
             known[parsed.original_line] = row
             new.append(row)
             number += 1
-        Reference.objects.bulk_create(new)
-        DocumentReference.objects.bulk_create(
-            DocumentReference(
-                document=document,
-                reference=known[parsed.original_line],
-                role=parsed.role,
-                order=parsed.order,
+        versioned(Reference.objects.bulk_create(new))
+        versioned(
+            DocumentReference.objects.bulk_create(
+                DocumentReference(
+                    document=document,
+                    reference=known[parsed.original_line],
+                    role=parsed.role,
+                    order=parsed.order,
+                )
+                for parsed in parsed_references
             )
-            for parsed in parsed_references
         )
         return len(new), reused
 
@@ -370,13 +386,15 @@ class ArticleImporter:
             known[key] = row
             new.append(row)
             number += 1
-        ExternalLink.objects.bulk_create(new)
-        DocumentLink.objects.bulk_create(
-            DocumentLink(
-                document=document,
-                link=known[(parsed.original_line, parsed.kind)],
-                order=parsed.order,
+        versioned(ExternalLink.objects.bulk_create(new))
+        versioned(
+            DocumentLink.objects.bulk_create(
+                DocumentLink(
+                    document=document,
+                    link=known[(parsed.original_line, parsed.kind)],
+                    order=parsed.order,
+                )
+                for parsed in parsed_links
             )
-            for parsed in parsed_links
         )
         return len(new), reused
