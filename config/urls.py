@@ -7,5 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("annotations.urls")),
+    path("", include("search.urls")),
+    path("", include("exports.urls")),
+    path("", include("alignment.urls")),
     path("", include("archive.urls")),
 ]

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "reversion_compare",
     "archive",
     "annotations",
+    "search",
+    "exports",
+    "alignment",
 ]
 
 MIDDLEWARE = [
