@@ -103,6 +103,11 @@ def target_fields(target):
     }
 
 
+def _text(value):
+    """Store text with Unix line endings, whatever the browser sent."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _tags(names):
     cleaned = sorted({name.strip().lower()[:60] for name in names if name and name.strip()})
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
@@ -151,7 +156,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
     with transaction.atomic(), reversion.create_revision():
         annotation = Annotation(
             author=user,
-            body=body,
+            body=_text(body),
             motivation=motivation,
             visibility=visibility,
             parent=parent,
@@ -176,6 +181,7 @@ def update_annotation(*, annotation, user, data, base_version):
         for name in ("body", "motivation", "visibility"):
             if name in data:
                 setattr(current, name, data[name])
+        current.body = _text(current.body)
         if "target" in data:
             for name, value in target_fields(data["target"]).items():
                 setattr(current, name, value)
@@ -275,7 +281,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
     with transaction.atomic(), reversion.create_revision():
-        claim = DisputedClaim(author=user, category=category, statement=statement, **fields)
+        claim = DisputedClaim(author=user, category=category, statement=_text(statement), **fields)
         claim.full_clean()
         claim.save()
         for item in evidence:

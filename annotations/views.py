@@ -1,6 +1,7 @@
 """Scholars' web UI: thin views over the services; ownership enforced in get_queryset()."""
 
 import difflib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -308,19 +309,19 @@ class AnnotationHistoryView(VisibleAnnotationMixin, DetailView):
 
 
 def word_diff(old, new):
-    """Mark words removed and added between two texts, as safe HTML."""
-    old_words, new_words = old.split(" "), new.split(" ")
+    """Mark words removed and added between two texts, as safe HTML; spacing is kept."""
+    old_tokens, new_tokens = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
     parts = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape(" ".join(old_words[a1:a2])))
+            parts.append(escape("".join(old_tokens[a1:a2])))
             continue
         if a2 > a1:
-            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+            parts.append(f"<del>{escape(''.join(old_tokens[a1:a2]))}</del>")
         if b2 > b1:
-            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-    return mark_safe(" ".join(part for part in parts if part))  # noqa: S308 - escaped above
+            parts.append(f"<ins>{escape(''.join(new_tokens[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - escaped above
 
 
 class AnnotationDiffView(VisibleAnnotationMixin, DetailView):

@@ -389,3 +389,10 @@ def test_list_pages_query_count_is_constant(
         assert client.get(reverse("annotations:annotation-list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("annotations:flag-list")).status_code == 200
+
+
+def test_word_diff_keeps_line_breaks_and_marks_only_changed_words():
+    from annotations.views import word_diff
+
+    html = word_diff("First line\n\n- here it is", "First line\n\n- there it is")
+    assert html == "First line\n\n- <del>here</del><ins>there</ins> it is"

@@ -153,3 +153,12 @@ def test_only_moderators_change_flag_status_and_a_note_is_required(scholar, mode
     assert claim.status == FlagStatus.UPHELD
     assert DisputedClaim.objects.get().resolution_note == "Checked."
     assert [v.revision.user for v in versions(claim)] == [scholar, moderator]
+
+
+def test_windows_line_endings_are_stored_as_unix_ones(scholar, passage):
+    annotation = annotate(scholar, passage, body="One\r\n\r\n- two\rthree")
+    assert annotation.body == "One\n\n- two\nthree"
+    edited = services.update_annotation(
+        annotation=annotation, user=scholar, data={"body": "A\r\nB"}, base_version=1
+    )
+    assert edited.body == "A\nB"
