@@ -143,3 +143,78 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------
+# Security: Content Security Policy, headers, abuse limits, logging, database timeouts.
+# (Hardening; production-only values such as HSTS and secure cookies are in production.py.)
+# ---------------------------------------------------------------------------
+from csp.constants import NONE, SELF  # noqa: E402
+
+from config.logging import logging_config  # noqa: E402
+from config.ratelimit import parse_rate  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+# The policy goes on every response, static files and error pages included; the security log
+# sits just inside it so that it sees the final status of each response.
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(2, "config.middleware.SecurityLogMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "config.ratelimit.RateLimitMiddleware",
+)
+
+# No inline script or style anywhere (templates link static/css and static/js only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Abuse limits: "COUNT/PERIOD" (period in s, m or h) per scope and key, counted in the cache.
+# "login" counts every POST to a login or password-change form, by client address and by the
+# username tried; "write" counts every POST (or PUT/PATCH/DELETE) to the scholarly and admin
+# views, by signed-in user and by address. Over the limit: 429 and templates/429.html.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+RATELIMIT_ENABLED = env_bool("DJANGO_RATELIMIT_ENABLED", default=True)
+RATELIMIT_CACHE = "default"
+RATELIMITS = {
+    "login": {
+        "address": parse_rate(os.environ.get("DJANGO_RATELIMIT_LOGIN_ADDRESS", "10/5m")),
+        "user": parse_rate(os.environ.get("DJANGO_RATELIMIT_LOGIN_USER", "20/15m")),
+    },
+    "write": {
+        "address": parse_rate(os.environ.get("DJANGO_RATELIMIT_WRITE_ADDRESS", "300/1m")),
+        "user": parse_rate(os.environ.get("DJANGO_RATELIMIT_WRITE_USER", "60/1m")),
+    },
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
+# Structured (JSON lines) logs: server errors, denied authorizations, rate-limit refusals.
+LOGGING = logging_config(os.environ.get("DJANGO_LOG_LEVEL", "WARNING"))
+
+# A database that is down answers quickly (503) instead of hanging; connections that died are
+# replaced at the start of the next request (CONN_HEALTH_CHECKS, set above).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+    )
