@@ -26,6 +26,15 @@
     return element ? element.closest("[data-passage-text]") : null;
   }
 
+  // Text of a range without the tags the page adds inside passages (e.g. [disputed]).
+  function passageText(range) {
+    var fragment = range.cloneContents();
+    fragment.querySelectorAll("[data-nontext]").forEach(function (element) {
+      element.remove();
+    });
+    return fragment.textContent;
+  }
+
   function selectionTarget() {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
@@ -39,9 +48,11 @@
     var before = document.createRange();
     before.selectNodeContents(container);
     before.setEnd(range.startContainer, range.startOffset);
-    var full = Array.from(container.textContent);
-    var start = codePoints(before.toString());
-    var end = start + codePoints(range.toString());
+    var whole = document.createRange();
+    whole.selectNodeContents(container);
+    var full = Array.from(passageText(whole));
+    var start = codePoints(passageText(before));
+    var end = start + codePoints(passageText(range));
     if (end <= start) {
       return null;
     }
