@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -147,6 +147,14 @@ class AnnotationAdmin(ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersion
     )
     actions = ("hide", "publish", "mark_spam", "restore")
     history_latest_first = True
+
+    def get_queryset(self, request):
+        # Another scholar's private annotation is theirs alone: in the admin as on the site.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(Q(visibility="private") & ~Q(author_id=request.user.pk))
+        )
 
     @admin.display(description="Annotation")
     def short_body(self, obj):
