@@ -132,11 +132,10 @@ def base_key(reference):
 
 
 def _suffix(index):
-    """0 → "", 1 → "b", 2 → "c", … 25 → "z", 26 → "ba" …"""
+    """0 → "", 1 → "b", 2 → "c", … 25 → "z", 26 → "ba", 27 → "bb" …"""
     if index == 0:
         return ""
     letters = ""
-    index += 1
     while index:
         index, remainder = divmod(index, 26)
         letters = "abcdefghijklmnopqrstuvwxyz"[remainder] + letters
@@ -152,13 +151,14 @@ def assign_keys(references):
     keys = {}
     used = set(by_base)
     for base, group in by_base.items():
-        for index, reference in enumerate(group):
-            key = base + _suffix(index)
-            while index and key in used:
-                index += 26
-                key = base + _suffix(index)
-            used.add(key)
-            keys[reference.catalogue_id] = key
+        keys[group[0].catalogue_id] = base
+        index = 0
+        for reference in group[1:]:
+            index += 1
+            while base + _suffix(index) in used:
+                index += 1
+            used.add(base + _suffix(index))
+            keys[reference.catalogue_id] = base + _suffix(index)
     return keys
 
 
@@ -171,7 +171,8 @@ def citation_keys(references):
     candidates = Reference.objects.filter(condition).only(
         "catalogue_id", "authors", "editors", "year", "date", "title"
     )
-    return assign_keys(candidates)
+    keys = assign_keys(candidates)
+    return {r.catalogue_id: keys[r.catalogue_id] for r in references}
 
 
 # ---------------------------------------------------------------------------
@@ -264,10 +265,13 @@ def document_csl(document, url):
     }
     if document.creator:
         item["author"] = [{"literal": document.creator}]
-    if document.licence:
-        item["license"] = document.licence
+    # The licence goes in the note: CSL 1.0.2's "license" is unknown to CSL 1.0.1 processors.
+    note = [f"Received {document.date_received:%Y-%m-%d}"]
     if document.source_url:
-        item["note"] = f"Received {document.date_received:%Y-%m-%d} from {document.source_url}"
+        note[0] += f" from {document.source_url}"
+    if document.licence:
+        note.append(f"Licence: {document.licence}")
+    item["note"] = ". ".join(note) + "."
     return item
 
 
