@@ -37,6 +37,7 @@ from .permissions import (
     can_moderate_annotations,
     can_moderate_flags,
 )
+from .selectors import SelectorError, resolve_span
 from .services import StaleEdit, TargetData
 
 
@@ -92,7 +93,21 @@ class PassageMixin:
     def get_context_data(self, **kwargs):
         kwargs.setdefault("passage", self.passage)
         kwargs.setdefault("document", self.passage.document)
+        kwargs.setdefault("selection", self.selection())
         return super().get_context_data(**kwargs)
+
+    def selection(self):
+        """The span the reader selected (from the query string), to show it marked."""
+        params = self.request.GET
+        try:
+            return resolve_span(
+                self.passage.text,
+                start=params.get("start"),
+                end=params.get("end"),
+                exact=params.get("exact", ""),
+            )
+        except SelectorError:
+            return None
 
 
 # ---------------------------------------------------------------------------

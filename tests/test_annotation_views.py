@@ -80,7 +80,7 @@ def test_scholar_or_moderator_annotates_a_span_in_one_revision(client, passage, 
     client.force_login(user)
     form = client.get(create_url("annotation-create", passage), span_params(passage))
     assert form.status_code == 200
-    assert f"<mark>{PHRASE}</mark>" not in form.content.decode()  # whole-passage context shown
+    assert f"<mark>{PHRASE}</mark>" in form.content.decode()  # the selection is shown
     response = client.post(create_url("annotation-create", passage), annotation_post(passage))
     assert response.status_code == 302
     annotation = Annotation.objects.get()
@@ -396,3 +396,11 @@ def test_word_diff_keeps_line_breaks_and_marks_only_changed_words():
 
     html = word_diff("First line\n\n- here it is", "First line\n\n- there it is")
     assert html == "First line\n\n- <del>here</del><ins>there</ins> it is"
+
+
+def test_form_shows_the_selected_span_marked_in_its_passage(client, scholar, passage):
+    client.force_login(scholar)
+    html = client.get(create_url("annotation-create", passage), span_params(passage)).content
+    assert f"<mark>{PHRASE}</mark>" in html.decode()
+    bad = client.get(create_url("annotation-create", passage), {"start": 0, "end": 99999})
+    assert bad.status_code == 200 and b"<mark>" not in bad.content

@@ -1,6 +1,7 @@
 """Settings for the test suite: the base settings with a fixed key and fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
@@ -16,3 +17,11 @@ RATELIMITS = {  # noqa: F405
     scope: {kind: parse_rate("100000/1m") for kind in ("address", "user")}  # noqa: F405
     for scope in ("login", "write")
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server's threads then get connections of their own, so
+    # browser and HTTP tests can race real writers as in production. One file per test run,
+    # so that runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"archive-test-{os.getpid()}.sqlite3")
+    }
