@@ -8,7 +8,6 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -16,9 +15,7 @@ from reversion.models import Version
 
 from annotations import services
 from annotations.permissions import (
-    MODERATOR_PERMISSIONS,
     MODERATORS,
-    SCHOLAR_PERMISSIONS,
     SCHOLARS,
 )
 from annotations.services import TargetData
@@ -30,32 +27,9 @@ CONFLICT = "Someone saved this annotation while you were editing"
 RACE_ROUNDS = 10
 
 
-def make_groups():
-    """The Scholars and Moderators groups, with the permissions the data migration gives."""
-    for name, codenames in ((SCHOLARS, SCHOLAR_PERMISSIONS), (MODERATORS, MODERATOR_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="annotations", codename__in=codenames)
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def groups_left_as_found(django_db_setup, django_db_blocker):
-    """Make the groups again once this module's tests are done.
-
-    A live-server test empties every table when it ends, the groups the data migration made
-    included; without them, the next module's tests could not make a scholar.
-    """
-    yield
-    with django_db_blocker.unblock():
-        make_groups()
-        connection.close()
-
-
 @pytest.fixture
 def writers(live_articles):
     """The author (a scholar) and a moderator, both allowed to edit, and the annotation."""
-    make_groups()
     author = make_user("ana", SCHOLARS)
     moderator = make_user("moderator1", MODERATORS, is_staff=True)
     passage = live_articles["en"].passages.get(order=1)

@@ -4,17 +4,12 @@ import re
 import urllib.parse
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from annotations.forms import CrossReferenceForm
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from annotations.permissions import (
-    MODERATOR_PERMISSIONS,
-    MODERATORS,
-    SCHOLAR_PERMISSIONS,
     SCHOLARS,
 )
 from tests.conftest import make_user
@@ -63,32 +58,9 @@ SELECT_PHRASE = """([anchor, phrase]) => {
 }"""
 
 
-def make_groups():
-    """The Scholars and Moderators groups, with the permissions the data migration gives."""
-    for name, codenames in ((SCHOLARS, SCHOLAR_PERMISSIONS), (MODERATORS, MODERATOR_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="annotations", codename__in=codenames)
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def groups_left_as_found(django_db_setup, django_db_blocker):
-    """Make the groups again once this module's tests are done.
-
-    A live-server test empties every table when it ends, the groups the data migration made
-    included; without them, the next module's tests could not make a scholar.
-    """
-    yield
-    with django_db_blocker.unblock():
-        make_groups()
-        connection.close()
-
-
 @pytest.fixture
 def scholar_account(live_articles):
     """A scholar, "ana"."""
-    make_groups()
     return make_user("ana", SCHOLARS)
 
 
