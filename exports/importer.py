@@ -32,7 +32,7 @@ import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from annotations.models import Annotation, Motivation
+from annotations.models import Annotation, CrossReference, DisputedClaim, Motivation
 from annotations.services import TargetData, create_annotation
 
 from .models import ImportedAnnotation
@@ -40,9 +40,15 @@ from .models import ImportedAnnotation
 ANNOTATION_TYPES = {"Annotation"}
 PAGE_TYPES = {"AnnotationPage", "OrderedCollectionPage"}
 COLLECTION_TYPES = {"AnnotationCollection", "OrderedCollection"}
-OWN_ANNOTATION = re.compile(
-    r"/annotations/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.jsonld|/)?$"
+OWN_RECORD = re.compile(
+    r"/(annotations|flags|cross-references)/"
+    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.jsonld|/)?$"
 )
+OWN_MODELS = {
+    "annotations": (Annotation, "annotation"),
+    "flags": (DisputedClaim, "disputed-claim flag"),
+    "cross-references": (CrossReference, "cross-reference"),
+}
 MAX_PAGES = 10_000
 
 
@@ -141,13 +147,17 @@ def _textual(body):
 
 def read_body(data):
     """(text, tags) from the bodies: tagging bodies are tags; of alternatives (a Choice) the
-    Markdown, plain or HTML version, in that order of preference."""
-    texts, tags = [], []
+    Markdown, plain or HTML version, in that order of preference; linked resources (IRIs,
+    SpecificResources) follow the text as links."""
+    texts, tags, links = [], [], []
     if isinstance(data.get("bodyValue"), str):
         texts.append(data["bodyValue"])
     for body in listify(data.get("body")):
+        if isinstance(body, str):
+            links.append(body)  # an IRI: a linked resource
+            continue
         if not isinstance(body, dict):
-            continue  # an IRI: a resource, not text
+            continue
         purposes = {str(p).rsplit(":", 1)[-1] for p in listify(body.get("purpose"))}
         if "Choice" in types_of(body):
             options = [
@@ -159,11 +169,16 @@ def read_body(data):
             continue
         textual = _textual(body)
         if textual is None:
+            resource = body.get("source", body.get("id"))
+            if isinstance(resource, str):
+                links.append(resource)
             continue
         if "tagging" in purposes:
             tags.append(textual[1])
         else:
             texts.append(textual[1])
+    # Linked resources (a linking annotation's destination) are kept as Markdown links.
+    texts += [f"<{link}>" for link in links if re.match(r"^https?://\S+$", link)]
     text = "\n\n".join(t.strip() for t in texts if t.strip())
     return text, tags
 
@@ -296,8 +311,12 @@ class Anchorer:
         if len(chosen) > 1 and named is not None:
             chosen = [o for o in chosen if o.passage.pk == named.pk] or chosen
         if len(chosen) > 1 and position is not None:
+            # Positions count in the passage when the source is one of ours, else in the
+            # source's whole text (which this document's text may not match: a tie-break only).
             start = position.get("start")
-            chosen = [o for o in chosen if start in (o.start, o.stream_start)] or chosen
+            chosen = [
+                o for o in chosen if start == (o.start if named is not None else o.stream_start)
+            ] or chosen
         if len(chosen) > 1:
             raise ItemProblem(
                 f"the quote “{clip(exact)}” occurs {len(found)} times in {where} and its "
@@ -345,9 +364,11 @@ def existing(source):
     record = ImportedAnnotation.objects.filter(source_id=source).first()
     if record is not None:
         return f"already imported as annotation {record.annotation_id}"
-    match = OWN_ANNOTATION.search(urlsplit(source).path) if source.startswith("http") else None
-    if match and Annotation.objects.filter(pk=match.group(1)).exists():
-        return f"it is annotation {match.group(1)} of this archive"
+    match = OWN_RECORD.search(urlsplit(source).path) if source.startswith("http") else None
+    if match:
+        model, name = OWN_MODELS[match.group(1)]
+        if model.objects.filter(pk=match.group(2)).exists():
+            return f"it is {name} {match.group(2)} of this archive"
     return None
 
 
