@@ -94,6 +94,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'suggested discrepancy',
+                'verbose_name_plural': 'suggested discrepancies',
                 'ordering': ['passage__document', 'passage__order', 'start', 'kind'],
                 'constraints': [models.UniqueConstraint(fields=('crossref', 'key'), name='discrepancy_unique'), models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='discrepancy_span_is_ordered')],
             },
