@@ -16,19 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
-from annotations.permissions import (
-    MODERATOR_PERMISSIONS,
-    MODERATORS,
-    SCHOLAR_PERMISSIONS,
-    SCHOLARS,
-)
 from archive.models import Reference
 from tests.conftest import ARTIFACTS
 
@@ -53,30 +46,8 @@ RUN_AXE = """async ([tags, rules]) => {
 }"""
 
 
-def make_groups():
-    """The Scholars and Moderators groups with the permissions the data migration gives.
-
-    A live-server test empties every table when it ends, these groups included.
-    """
-    for name, codenames in ((SCHOLARS, SCHOLAR_PERMISSIONS), (MODERATORS, MODERATOR_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="annotations", codename__in=codenames)
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def groups_left_as_found(django_db_setup, django_db_blocker):
-    """Make the groups again once this module's tests are done, for the modules after it."""
-    yield
-    with django_db_blocker.unblock():
-        make_groups()
-        connection.close()
-
-
 def load_demo():
     """The articles and the demo scholarship, with first versions and one edit (for a diff)."""
-    make_groups()
     call_command("loaddata", "articles", "demo", verbosity=0)
     call_command("record_initial_versions", verbosity=0)
     scholar = User.objects.get(username="scholar")
