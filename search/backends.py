@@ -17,6 +17,8 @@ The indexes, the ``romanian_unaccent`` configuration and ``search_fold()`` are c
 connection by ``search.apps``. See docs/search.md.
 """
 
+import html
+import re
 from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ from django.db.models.functions import Greatest, Length, Replace
 from django.db.models.lookups import Contains
 
 from annotations.models import Annotation, DisputedClaim
+from annotations.rendering import render_markdown
 from archive.models import DocumentReference, Language, Passage, Reference
 
 from .text import MIN_FUZZY_LENGTH, snippet
@@ -160,6 +163,20 @@ class Mean(Func):
 
     def __init__(self, *expressions, **extra):
         super().__init__(*expressions, count=len(expressions), **extra)
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markdown):
+    """What a Markdown body reads as, without its markup: the rendered note, tags removed.
+
+    The result is text (a template escapes it again); ``render_markdown`` has already
+    sanitised it, so its tags are well formed.
+    """
+    rendered = _BLOCK_TAG.sub(" ", str(render_markdown(markdown)))
+    return " ".join(html.unescape(_TAG.sub("", rendered)).split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +385,7 @@ class SearchBackend:
                 passage=record,
             )
         if ref.kind in ("annotation", "flag"):
-            text = record.body if ref.kind == "annotation" else record.statement
+            text = plain_text(record.body) if ref.kind == "annotation" else record.statement
             if ref.kind == "flag" and record.resolution_note:
                 text = f"{text} — {record.resolution_note}"
             return Hit(

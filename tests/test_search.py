@@ -170,6 +170,18 @@ def test_everything_in_a_snippet_is_escaped(client, scholar):
     assert "&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt;" in echoed
 
 
+def test_annotation_snippets_read_without_markdown_markup(client, scholar):
+    passage = make_passage(make_document(language="en"), text="A passage.")
+    annotate(
+        passage,
+        scholar,
+        "**Zbrucz** is *also* called `the border`;\n\n- see [the map](https://x.org).",
+    )
+    html = html_of(search(client, "zbrucz", kind="annotation"))
+    snippet = re.search(r'<p class="search-hit__snippet">(.*?)</p>', html, re.S).group(1)
+    assert snippet == "<mark>Zbrucz</mark> is also called the border; see the map."
+
+
 # ---------------------------------------------------------------------------------------------
 # Diacritics and case, on the articles
 # ---------------------------------------------------------------------------------------------
