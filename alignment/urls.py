@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "alignment"
 
-urlpatterns = []
+compare = "documents/<slug:slug>/compare/"
+
+urlpatterns = [
+    path(compare, views.CompareView.as_view(), name="compare"),
+    path(f"{compare}suggest/", views.RunSuggesterView.as_view(), name="suggest"),
+    path(f"{compare}alignment/", views.AlignmentDecisionView.as_view(), name="decide-alignment"),
+    path(
+        f"{compare}discrepancy/",
+        views.DiscrepancyDecisionView.as_view(),
+        name="decide-discrepancy",
+    ),
+]
