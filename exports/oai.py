@@ -51,6 +51,7 @@ SETS = {
     "references": "References: bibliographic records cited by the documents",
 }
 DATESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Arguments a resumption token may carry (the library adds ``batch_size``).
 TOKEN_KEYS = {"metadataPrefix", "set", "from_", "until", "batch_size"}
 
@@ -261,7 +262,7 @@ class Repository:
             queryset = querysets[kind]
             if from_ is not None:
                 queryset = queryset.filter(datestamp__gte=aware(from_))
-            if until is not None:
+            if until is not None and until < datetime.max - timedelta(seconds=1):
                 # Datestamps are written to the second: a record at 10:00:00.5 has the datestamp
                 # 10:00:00 and belongs to until=10:00:00.
                 queryset = queryset.filter(datestamp__lt=aware(until) + timedelta(seconds=1))
@@ -374,6 +375,9 @@ def check_arguments(params):
         values = params.getlist(key)
         if len(values) > 1:
             raise error.BadArgumentError(f"The argument {key!r} is repeated.")
+        # The library echoes arguments into the XML; characters XML cannot hold are refused.
+        if NOT_XML.search(key) or NOT_XML.search(values[0]):
+            raise error.BadArgumentError("An argument holds characters XML cannot carry.")
         arguments[key] = values[0]
     for name in ("from", "until"):
         if name in arguments:

@@ -273,3 +273,53 @@ def test_round_trip_of_this_archives_export(tmp_path, scholar, other_scholar):
         )
         assert copy.body == original.body and copy.motivation == original.motivation
         assert {t.name for t in copy.tags.all()} == {t.name for t in original.tags.all()}
+
+
+def test_bodies_of_other_tools(tmp_path, articles, scholar):
+    """A Choice of formats (Markdown preferred), HTML alone (as text), bodyValue, and a
+    linking annotation's destination kept as a link."""
+    choice = hypothesis_item(1, "50,762 km2")
+    choice["body"] = {
+        "type": "Choice",
+        "items": [
+            {"type": "TextualBody", "value": "<p>In <b>km²</b></p>", "format": "text/html"},
+            {"type": "TextualBody", "value": "In **km²**", "format": "text/markdown"},
+        ],
+    }
+    html = hypothesis_item(2, "threatened the use of force")
+    html["body"] = [{"type": "TextualBody", "value": "<p>A &amp; <i>B</i></p>",
+                     "format": "text/html", "language": "en"}]  # fmt: skip
+    value = hypothesis_item(3, "50,762 km2")
+    del value["body"]
+    value["bodyValue"] = "Plain note"
+    linking = hypothesis_item(4, "threatened the use of force")
+    linking["motivation"] = "oa:linking"
+    linking["body"] = [
+        {"type": "SpecificResource", "source": "https://example.org/ultimatum"},
+        "https://example.org/second",
+        {"type": "TextualBody", "value": "See the text of the ultimatum."},
+    ]
+    ok, _, err = run(write(tmp_path, [choice, html, value, linking]))
+    assert ok, err
+    bodies = {
+        r.source_id.rsplit("item", 1)[1]: r.annotation
+        for r in ImportedAnnotation.objects.select_related("annotation")
+    }
+    assert bodies["1"].body == "In **km²**"
+    assert bodies["2"].body == "A & B"
+    assert bodies["3"].body == "Plain note"
+    assert bodies["4"].motivation == "linking"
+    assert bodies["4"].body == (
+        "See the text of the ultimatum.\n\n<https://example.org/ultimatum>\n\n"
+        "<https://example.org/second>"
+    )
+
+
+def test_annotation_without_id_is_imported_once(tmp_path, articles, scholar):
+    item = hypothesis_item(1, "50,762 km2")
+    del item["id"]
+    path = write(tmp_path, [item])
+    assert run(path)[0] and run(path)[0]
+    record = ImportedAnnotation.objects.get()
+    assert record.source_id.startswith("urn:sha256:")
+    assert Annotation.objects.count() == 1

@@ -283,6 +283,21 @@ def test_repeated_argument_is_bad(client, catalogue):
     assert error_code(validate(client.get(f"/oai/?{query}").content)) == "badArgument"
 
 
+def test_edge_values_are_answered_not_crashed(client, catalogue):
+    for params in (
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x\x01"},
+        {"verb": "Bad\x00verb"},
+        {"verb": "Identify", "\x02": "1"},
+    ):
+        assert error_code(oai(client, **params)) == "badArgument"
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", until="9999-12-31")
+    assert len(root.findall("oai:ListIdentifiers/oai:header", NS)) == sum(catalogue.values())
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", until="0000-01-01")
+    assert error_code(root) == "badArgument"
+    root = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier="oai:ă 'ș' <&>")
+    assert error_code(root) == "idDoesNotExist"
+
+
 def test_methods(client, catalogue):
     assert client.put("/oai/?verb=Identify").status_code == 405
     assert client.head("/oai/?verb=Identify").status_code == 200
