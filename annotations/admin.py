@@ -110,8 +110,30 @@ class ReadOnlyAdminMixin:
         return super().compare_view(request, object_id, extra_context)
 
 
+class ScholarlyRecordAdminMixin:
+    """Columns and read-only fields shared by annotations and flags."""
+
+    @admin.display(description="Document", ordering="passage__document__title")
+    def document(self, obj):
+        return obj.passage.document.catalogue_id
+
+    @admin.display(description="Passage", ordering="passage__order")
+    def passage_order(self, obj):
+        return obj.passage.order
+
+    @admin.display(description="Moderation log")
+    def moderation_log(self, obj):
+        return moderation_history(obj)
+
+    @admin.display(description="On the site")
+    def public_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+
 @admin.register(Annotation)
-class AnnotationAdmin(ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersionAdmin):
+class AnnotationAdmin(
+    ScholarlyRecordAdminMixin, ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersionAdmin
+):
     list_display = (
         "short_body",
         "author",
@@ -160,25 +182,9 @@ class AnnotationAdmin(ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersion
     def short_body(self, obj):
         return obj.body[:80]
 
-    @admin.display(description="Document", ordering="passage__document__title")
-    def document(self, obj):
-        return obj.passage.document.catalogue_id
-
-    @admin.display(description="Passage", ordering="passage__order")
-    def passage_order(self, obj):
-        return obj.passage.order
-
     @admin.display(description="Deleted", boolean=True)
     def is_deleted(self, obj):
         return obj.deleted is not None
-
-    @admin.display(description="Moderation log")
-    def moderation_log(self, obj):
-        return moderation_history(obj)
-
-    @admin.display(description="On the site")
-    def public_page(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
 
     def has_moderate_permission(self, request):
         return can_moderate_annotations(request.user)
@@ -250,7 +256,9 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(DisputedClaim)
-class DisputedClaimAdmin(ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersionAdmin):
+class DisputedClaimAdmin(
+    ScholarlyRecordAdminMixin, ReadOnlyAdminMixin, ModerationActionsMixin, CompareVersionAdmin
+):
     list_display = (
         "statement_short",
         "category",
@@ -294,22 +302,6 @@ class DisputedClaimAdmin(ReadOnlyAdminMixin, ModerationActionsMixin, CompareVers
     @admin.display(description="Evidence", ordering="evidence_total")
     def evidence_count(self, obj):
         return obj.evidence_total
-
-    @admin.display(description="Document")
-    def document(self, obj):
-        return obj.passage.document.catalogue_id
-
-    @admin.display(description="Passage", ordering="passage__order")
-    def passage_order(self, obj):
-        return obj.passage.order
-
-    @admin.display(description="Moderation log")
-    def moderation_log(self, obj):
-        return moderation_history(obj)
-
-    @admin.display(description="On the site")
-    def public_page(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
 
     def has_moderate_permission(self, request):
         return can_moderate_flags(request.user)
