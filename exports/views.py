@@ -46,6 +46,10 @@ def public_endpoint(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
+            # PostgreSQL cannot compare text holding NUL: refuse it before any query.
+            values = [*kwargs.values(), *(v for _, vs in request.GET.lists() for v in vs)]
+            if any("\x00" in str(value) for value in values):
+                raise BadRequest("The request holds a NUL character.")
             response = view(request, *args, **kwargs)
         except BadRequest as exc:
             extra = {"fields": exc.errors} if exc.errors else {}

@@ -84,6 +84,10 @@ def test_links(client, articles, settings):
         ("/links.json?page=-3", 400),
         ("/documents/nope.json", 404),
         ("/links/AR-L9999.json", 404),
+        ("/links/AR-%00.json", 400),
+        ("/references/AR-%00.json", 400),
+        ("/references.bib?q=%00", 400),
+        ("/documents.json?language=%00", 400),
     ],
 )
 def test_bad_input(client, articles, url, status):
