@@ -175,8 +175,40 @@ def pieces_of(passage, bounds):
     parts = cut_segments(passage.segments, cuts)
     bounds = [0, *cuts, len(text)]
     return [
-        Piece(passage, bounds[i], bounds[i + 1], segments, i == 0, i == len(parts) - 1)
+        Piece(
+            passage,
+            bounds[i],
+            bounds[i + 1],
+            _shifted(segments, bounds[i]),
+            i == 0,
+            i == len(parts) - 1,
+        )
         for i, segments in enumerate(parts)
+    ]
+
+
+def _shifted(segments, offset):
+    """The piece's segments with their highlights counted from the piece's start, so that
+    whatever reads offsets in ``{% passage_text %}`` sees a text that starts at 0."""
+    if not offset:
+        return segments
+    moved = {}
+
+    def move(highlight):
+        if id(highlight) not in moved:
+            moved[id(highlight)] = Highlight(
+                highlight.start - offset, highlight.end - offset, highlight.item
+            )
+        return moved[id(highlight)]
+
+    return [
+        Segment(
+            segment.text,
+            segment.note,
+            [move(mark) for mark in segment.marks],
+            [move(mark) for mark in segment.closes],
+        )
+        for segment in segments
     ]
 
 

@@ -35,14 +35,6 @@ CATEGORY = {
     "negation": "translation",
     "repetition": "translation",
 }
-KIND_LABEL = {
-    "date": "Date",
-    "year": "Year",
-    "number": "Figure",
-    "entity": "Names",
-    "negation": "Polarity",
-    "repetition": "Repetition",
-}
 #: A repeated sentence must be at least this long to count (short ones repeat naturally).
 REPETITION_MIN_LENGTH = 40
 QUOTE_LIMIT = 400
@@ -230,7 +222,6 @@ def _figures(pair, kind):
     o_dates = [i for i in pair.o.items if i.kind == "date"]
     t_left = _unmatched(t_items, o_items, also=o_dates if kind == "year" else ())
     o_left = _unmatched(o_items, t_items, also=t_dates if kind == "year" else ())
-    label = KIND_LABEL[kind]
     what = {"date": "date", "year": "year", "number": "figure"}[kind]
     findings = []
     for t_item, o_item in zip(t_left, o_left, strict=False):
@@ -246,7 +237,7 @@ def _figures(pair, kind):
                 o_item.end,
                 [t_item.text],
                 [o_item.text],
-                f"{label}: the translation has “{t_item.text}” where the original has "
+                f"The translation has “{t_item.text}” where the original has "
                 f"“{o_item.text}”. Translation: {_quote(pair.t.text(*t_sentence))} "
                 f"Original: {_quote(pair.o.text(*o_sentence))}",
             )
@@ -264,7 +255,7 @@ def _figures(pair, kind):
                 *o_span,
                 [t_item.text],
                 [],
-                f"{label}: the translation has the {what} “{t_item.text}”, which the original "
+                f"The translation has the {what} “{t_item.text}”, which the original "
                 f"does not. Translation: {_quote(pair.t.text(*t_sentence))} "
                 f"Original: {_quote(pair.o.text(*o_span))}",
             )
@@ -281,7 +272,7 @@ def _figures(pair, kind):
                 o_item.end,
                 [],
                 [o_item.text],
-                f"{label}: the original has the {what} “{o_item.text}”, which the translation "
+                f"The original has the {what} “{o_item.text}”, which the translation "
                 f"does not. Translation: {_quote(pair.t.text(*t_span))} "
                 f"Original: {_quote(pair.o.text(*o_sentence))}",
             )
@@ -331,7 +322,7 @@ def _names(pair):
                 *o_span,
                 _unique(i.text for _, i in run),
                 [],
-                f"Names: the translation names {', '.join(labels)}, which the aligned original "
+                f"The translation names {', '.join(labels)}, which the aligned original "
                 f"does not. Translation: {_quote(pair.t.text(start, end))} "
                 f"Original: {_quote(pair.o.text(*o_span))}",
             )
@@ -353,7 +344,7 @@ def _names(pair):
                 o_end,
                 [],
                 labels,
-                f"Names: the original names {', '.join(labels)}, which the aligned translation "
+                f"The original names {', '.join(labels)}, which the aligned translation "
                 f"does not. Translation: {_quote(pair.t.text(*t_span))} "
                 f"Original: {_quote(pair.o.text(o_start, o_end))}",
             )
@@ -463,7 +454,7 @@ def _negations(pair):
                 o_end,
                 [i.text for i in t_neg],
                 [i.text for i in o_neg],
-                f"Polarity: the original has {len(o_neg)} negation"
+                f"The original has {len(o_neg)} negation"
                 f"{'s' if len(o_neg) != 1 else ''} ({listed(o_neg)}), the translation "
                 f"{len(t_neg)} ({listed(t_neg)}); a statement may have been reversed here: "
                 f"{_quote(pair.t.text(start, end))}. "
@@ -502,7 +493,7 @@ def _repetitions(pair, earlier_passages):
                     *o_span,
                     [sentence],
                     [],
-                    f"Repetition: the translation repeats, word for word, a sentence it already "
+                    f"The translation repeats, word for word, a sentence it already "
                     f"has in passage {seen[sentence].order}: {_quote(sentence)} "
                     f"Original: {_quote(pair.o.text(*o_span))}",
                 )

@@ -249,3 +249,29 @@ def test_a_sentence_repeated_from_an_earlier_passage():
     earlier = [P(f"Primul paragraf. {sentence}", 1)]
     [finding] = found(sentence, "On 26 October 1940, six Romanian islands were occupied.", earlier)
     assert (finding.kind, finding.change) == ("repetition", "added")
+
+
+# ---------------------------------------------------------------------------
+# Cutting a passage into pieces for the compare page
+# ---------------------------------------------------------------------------
+
+
+def test_pieces_cover_the_whole_text_and_count_their_marks_from_their_own_start():
+    from alignment.compare import pieces_of
+    from archive.reading import Highlight, split_passage
+
+    @dataclass(frozen=True)
+    class Mark:
+        highlight_kind = "disputed"
+        inline_label = "[disputed]"
+
+    passage = P("First sentence here. Second one, disputed. Third.")
+    start = passage.text.index("disputed")
+    passage.segments = split_passage(passage, [], [Highlight(start, start + 8, Mark())])
+    first, second, third = pieces_of(passage, [(0, 20), (21, 42), (43, 49)])
+    assert "".join(s.text for p in (first, second, third) for s in p.segments) == passage.text
+    assert (first.start, second.start, third.start) == (0, 21, 43)  # spaces go before
+    [marked] = [s for s in second.segments if s.marks]
+    assert marked.text == "disputed"
+    assert (marked.marks[0].start, marked.marks[0].end) == (start - 21, start - 13)
+    assert marked.closes == marked.marks

@@ -57,6 +57,8 @@ class Command(BaseCommand):
                 original_doc.language,
             )
             self._print_proposals(proposals)
+            if evaluate:
+                self._evaluate_alignment(translation_doc, original_doc, proposals)
         else:
             report = services.suggest_alignments(translation=translation_doc, original=original_doc)
             self._print_proposals(report.proposals)
@@ -107,6 +109,36 @@ class Command(BaseCommand):
                 f"  {number}. {crossref.passage.anchor} {finding.kind}/{finding.change} "
                 f"[{CATEGORY[finding.kind]}] on “{_clip(quote)}”"
             )
+
+    def _evaluate_alignment(self, translation, original, proposals):
+        """Compare the proposals with the alignments people already made."""
+        existing = {}
+        for crossref in services.alignments(translation, original).select_related("passage"):
+            existing.setdefault(crossref.passage_id, set()).add(
+                (crossref.to_passage_id, crossref.to_start, crossref.to_end)
+            )
+        for mark in services.NoCounterpart.objects.live().filter(
+            passage__document=translation, original=original
+        ):
+            existing.setdefault(mark.passage_id, set()).add((None, None, None))
+        proposed = {}
+        for proposal in proposals:
+            target = (
+                proposal.to_passage.pk if proposal.to_passage else None,
+                proposal.start,
+                proposal.end,
+            )
+            proposed.setdefault(proposal.passage.pk, set()).add(target)
+        decided = [pk for pk in proposed if pk in existing]
+        same = [pk for pk in decided if proposed[pk] == existing[pk]]
+        self.stdout.write(
+            f"Evaluation against the alignment already made: {len(same)} of {len(decided)} "
+            f"aligned passage(s) proposed exactly as aligned (same passages and spans)."
+        )
+        by_pk = {proposal.passage.pk: proposal.passage for proposal in proposals}
+        for pk in decided:
+            if pk not in same:
+                self.stdout.write(f"    differs: {by_pk[pk].anchor}")
 
     def _evaluate(self, translation, found):
         flags = list(
