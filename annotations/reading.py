@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from archive.reading import Highlight
 
 from .models import Annotation, CrossReference, DisputedClaim
@@ -35,6 +37,7 @@ class DocumentScholarship:
             .for_document(document)
             .select_related("author")
             .prefetch_related("tags")
+            .annotate(passage_order=F("passage__order"))
             .order_by("created")
         )
         replies = {}
@@ -48,6 +51,7 @@ class DocumentScholarship:
             self._item(annotation.passage_id).annotations.append(annotation)
             if annotation.is_span:
                 self._mark(annotation.passage_id, annotation)
+        self._number(annotation for annotation in visible if not annotation.parent_id)
         for flag in DisputedClaim.objects.for_document(document).select_related("author"):
             self._item(flag.passage_id).flags.append(flag)
             if flag.is_span:
@@ -60,6 +64,22 @@ class DocumentScholarship:
                 self._item(crossref.passage_id).crossrefs.append((crossref, "out"))
             if crossref.to_passage_id and crossref.to_passage.document_id == document.pk:
                 self._item(crossref.to_passage_id).crossrefs.append((crossref, "in"))
+
+    def _number(self, annotations):
+        """Number the annotations in reading order (passage, then span, whole passage last).
+
+        The print stylesheet shows the numbers after each annotated span and before each
+        annotation, which then reads as a numbered note; beside a passage they come in the
+        same order.
+        """
+        ordered = sorted(
+            annotations,
+            key=lambda a: (a.passage_order, a.start is None, a.start or 0, a.created),
+        )
+        for number, annotation in enumerate(ordered, start=1):
+            annotation.note_number = number
+        for item in self._items.values():
+            item.annotations.sort(key=lambda annotation: annotation.note_number)
 
     def _item(self, passage_id):
         return self._items.setdefault(passage_id, PassageScholarship())

@@ -81,7 +81,8 @@ def test_annotated_span_is_highlighted_and_disputed_span_is_tagged(client, artic
     assert '<mark class="hl hl--annotation">Soviet Union occupied Bessarabia</mark>' in html
     assert '<mark class="hl hl--disputed">3 July 1940</mark>' in html
     assert (
-        f'<sup class="hl-tag hl-tag--disputed" data-nontext><a href="{flag.get_absolute_url()}">'
+        f'<sup class="hl-tag hl-tag--disputed" data-nontext lang="en">'
+        f'<a href="{flag.get_absolute_url()}">'
         "[disputed]</a></sup>" in html
     )
 

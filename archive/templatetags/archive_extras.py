@@ -23,18 +23,61 @@ def language_name(code):
 
 
 @register.filter
+def form_prefix(form):
+    """A form's prefix (in a template, ``form.prefix`` finds a field named "prefix" first)."""
+    return form.prefix or ""
+
+
+@register.filter
 def readable_url(url):
     """A URL for reading: percent-escapes of non-ASCII letters shown as the letters."""
     return uri_to_iri(url)
 
 
+#: What a screen reader says where a highlighted span starts and ends: the page shows the span
+#: by colour and a solid or dotted underline, a listener hears these words (visually hidden, in
+#: English, marked ``data-nontext`` because they are not passage text). A disputed span ends
+#: with its visible ``[disputed]`` tag, so it needs no words of its own at the end.
+SPOKEN_BOUNDS = {
+    "annotation": ("annotated text: ", " end of annotated text "),
+    "disputed": ("disputed text: ", ""),
+}
+
+
+def _spoken(words):
+    return format_html(
+        '<span class="visually-hidden hl-spoken" data-nontext lang="en">{}</span>', words
+    )
+
+
+def _note_refs(numbers):
+    """Annotation numbers, shown only in print, where the annotations become numbered notes."""
+    numbers = [str(number) for number in numbers if number]
+    if not numbers:
+        return ""
+    return format_html(
+        '<sup class="hl-ref" data-nontext lang="en">{}</sup>', ",\u2009".join(numbers)
+    )
+
+
 @register.simple_tag
 def passage_text(passage):
     """The passage text, exactly, with footnote markers as superscript links and highlighted
-    spans as ``<mark>``; a highlight may add a tag after its span (e.g. ``[disputed]``), marked
-    ``data-nontext`` because it is not part of the passage text."""
+    spans as ``<mark>``; a highlight may add a tag after its span (e.g. ``[disputed]``), words
+    for screen readers at its ends, and its annotation's number for print, all marked
+    ``data-nontext`` because they are not part of the passage text."""
     html = []
+    offset = 0
     for segment in passage.segments:
+        start, offset = offset, offset + len(segment.text)
+        opening = sorted(
+            (mark for mark in segment.marks if mark.start == start),
+            key=lambda mark: mark.item.highlight_kind,
+        )
+        for mark in opening:
+            words = SPOKEN_BOUNDS.get(mark.item.highlight_kind, ("", ""))[0]
+            if words:
+                html.append(_spoken(words))
         if segment.note is not None:
             text = format_html(
                 '<sup class="note-ref"><a href="#{}" id="ref-{}">{}</a></sup>',
@@ -53,12 +96,27 @@ def passage_text(passage):
             if mark.item.inline_label:
                 html.append(
                     format_html(
-                        '<sup class="hl-tag hl-tag--{}" data-nontext><a href="{}">{}</a></sup>',
+                        '<sup class="hl-tag hl-tag--{}" data-nontext lang="en"><a href="{}">{}</a>'
+                        "</sup>",
                         mark.item.highlight_kind,
                         mark.item.get_absolute_url(),
                         mark.item.inline_label,
                     )
                 )
+        for mark in segment.closes:
+            words = SPOKEN_BOUNDS.get(mark.item.highlight_kind, ("", ""))[1]
+            if words:
+                html.append(_spoken(words))
+        html.append(_note_refs(getattr(mark.item, "note_number", None) for mark in segment.closes))
+    scholarship = getattr(passage, "scholarship", None)
+    if scholarship:
+        html.append(
+            _note_refs(
+                getattr(annotation, "note_number", None)
+                for annotation in scholarship.annotations
+                if not annotation.is_span
+            )
+        )
     return mark_safe("".join(html))
 
 
@@ -80,8 +138,14 @@ def citation(reference, link=True):
 
     template = "“{}”" if reference.kind == "article" else "<cite>{}</cite>"
     title = [format_html(template, reference.title)]
+    # A title in another language is marked as such, for screen readers' voices.
+    lang = format_html(' lang="{}"', reference.language) if reference.language else ""
     if link:
-        title[0] = format_html('<a href="{}">{}</a>', reference.get_absolute_url(), title[0])
+        title[0] = format_html(
+            '<a href="{}"{}>{}</a>', reference.get_absolute_url(), lang, title[0]
+        )
+    elif lang:
+        title[0] = format_html("<span{}>{}</span>", lang, title[0])
     if reference.translated_title:
         title.append(conditional_escape(f"[{reference.translated_title}]"))
     if reference.format:
