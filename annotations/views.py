@@ -140,7 +140,9 @@ class AnnotationCreateView(ScholarRequiredMixin, PassageMixin, ServiceFormMixin,
         if annotation is None:
             return self.form_invalid(form)
         messages.success(self.request, "Annotation saved.")
-        return redirect(f"{self.passage.get_absolute_url()}")
+        # Back to the reading view, at the new annotation: it takes the focus (tabindex=-1),
+        # so that a keyboard or screen-reader user lands on what they just wrote.
+        return redirect(f"{self.passage.document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
 class VisibleAnnotationMixin:

@@ -107,7 +107,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     page.get_by_label("Tags").fill("ultimatum, dates")
     page.get_by_role("button", name="Save").click()
 
-    expect(page).to_have_url(f"{article_url}#p-1")
+    expect(page).to_have_url(re.compile(re.escape(article_url) + "#annotation-[0-9a-f-]{36}$"))
     expect(page.get_by_role("status")).to_have_text("Annotation saved.")
     highlight = page.locator("#p-1 mark.hl--annotation")
     expect(highlight).to_have_text(PHRASE)
@@ -179,7 +179,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     page.get_by_label("Annotation", exact=True).fill(PRIVATE_BODY)
     page.get_by_label("Private (only me)").check()
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(f"{article_url}#p-1")
+    expect(page).to_have_url(re.compile(re.escape(article_url) + "#annotation-[0-9a-f-]{36}$"))
     expect(page.locator("#p-1 mark.hl--annotation")).to_have_text([PHRASE, PRIVATE_SPAN])
     private_note = aside(page, "p-1").locator(".annotation-beside--private")
     expect(private_note).to_contain_text(PRIVATE_BODY)
