@@ -6,6 +6,12 @@
  * TextPositionSelector (start, end in Unicode code points of the passage text) and
  * TextQuoteSelector (exact, prefix, suffix); the server checks them against the passage.
  * Without JavaScript every passage keeps its plain "Annotate" links for the whole passage.
+ *
+ * Keyboard: with a selection in a passage (Shift+arrow keys with caret browsing, F7 in
+ * Chromium and Firefox), Tab moves the focus to the toolbar; the arrow keys, Home and End move
+ * between its buttons, Enter opens the form, Shift+Tab on the first button goes back to the
+ * selected words and Escape closes the toolbar. A status message tells screen readers that
+ * the toolbar is there. See docs/accessibility.md.
  */
 (function () {
   "use strict";
@@ -16,6 +22,14 @@
     return;
   }
   var current = null;
+  // Where the focus was, and the selected words, when Tab took the focus to the toolbar.
+  var origin = null;
+  // A polite live region (made here, before anything is announced in it).
+  var status = document.createElement("p");
+  status.className = "visually-hidden selection-toolbar__status";
+  status.setAttribute("aria-live", "polite");
+  status.setAttribute("lang", "en");
+  toolbar.parentNode.insertBefore(status, toolbar.nextSibling);
 
   function codePoints(text) {
     return Array.from(text).length;
@@ -72,10 +86,15 @@
   function hide() {
     toolbar.hidden = true;
     current = null;
+    status.textContent = "";
   }
 
   function show(target) {
     current = target;
+    if (toolbar.hidden) {
+      status.textContent =
+        "Words selected. Press Tab to annotate, flag or cross-reference them; Escape closes.";
+    }
     toolbar.hidden = false;
     var top = window.scrollY + target.rect.bottom + 8;
     var left = window.scrollX + Math.max(8, target.rect.left);
@@ -115,9 +134,67 @@
     window.location.assign(url + "?" + query.toString());
   });
 
+  function buttons() {
+    return Array.from(toolbar.querySelectorAll("button"));
+  }
+
+  // Back to the selected words: the focus where it was, the selection as it was.
+  function backToText(keepSelection) {
+    var saved = origin;
+    origin = null;
+    if (saved && saved.focus && document.contains(saved.focus)) {
+      saved.focus.focus();
+    } else if (toolbar.contains(document.activeElement)) {
+      document.activeElement.blur();
+    }
+    var selection = window.getSelection();
+    if (saved && saved.range) {
+      selection.removeAllRanges();
+      selection.addRange(saved.range);
+      if (!keepSelection) {
+        selection.collapseToEnd();
+      }
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !toolbar.hidden) {
+    if (toolbar.hidden || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var inToolbar = toolbar.contains(document.activeElement);
+    var list = buttons();
+    var index = list.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      if (inToolbar) {
+        backToText(false);
+      }
       hide();
+    } else if (event.key === "Tab" && !event.shiftKey && !inToolbar && current) {
+      // Tab from a selection in a passage: to the toolbar's first button.
+      event.preventDefault();
+      var selection = window.getSelection();
+      origin = {
+        focus: document.activeElement !== document.body ? document.activeElement : null,
+        range: selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null,
+      };
+      list[0].focus();
+    } else if (event.key === "Tab" && event.shiftKey && index === 0) {
+      event.preventDefault();
+      backToText(true);
+    } else if (inToolbar && index >= 0) {
+      var next = {
+        ArrowRight: index + 1,
+        ArrowDown: index + 1,
+        ArrowLeft: index - 1,
+        ArrowUp: index - 1,
+        Home: 0,
+        End: list.length - 1,
+      }[event.key];
+      if (next !== undefined) {
+        event.preventDefault();
+        list[(next + list.length) % list.length].focus();
+      }
     }
   });
 })();
