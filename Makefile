@@ -58,5 +58,9 @@ fixtures: install
 	rm -f /tmp/archive-fixture-build.sqlite3
 	rm -f /tmp/archive-demo-build.sqlite3 && DATABASE_URL=sqlite:////tmp/archive-demo-build.sqlite3 $(PY) manage.py migrate --noinput -v0 && DATABASE_URL=sqlite:////tmp/archive-demo-build.sqlite3 $(PY) manage.py build_demo_fixture && rm -f /tmp/archive-demo-build.sqlite3
 
+## screenshots: every page type at 1280 and 390 px wide, and printed, into test-artifacts/screenshots/
+screenshots: install-test
+	$(PY) bench/screenshots.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info

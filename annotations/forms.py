@@ -33,7 +33,11 @@ class TargetForm(forms.Form):
         max_length=MAX_QUOTE_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Leave empty to target the whole passage, or type the words exactly as in it.",
+        help_text=(
+            "Leave empty to target the whole passage. For some of its words, select them in "
+            "the reading view, or type (or paste) them here exactly as they are in the "
+            "passage: the archive finds them. No mouse is needed."
+        ),
     )
     prefix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     suffix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)

@@ -116,7 +116,7 @@ def test_scholar_annotates_flags_and_cross_references_with_the_keyboard_only(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Annotate passage 1")
     help_text = page.locator("#id_exact_helptext")
-    expect(help_text).to_contain_text("type the words exactly")
+    expect(help_text).to_contain_text("type (or paste) them here exactly")
 
     # A first try without a body: the error summary takes the focus and links to the field.
     tab_to(page, by_id("id_exact"))
