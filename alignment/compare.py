@@ -372,6 +372,8 @@ def _lay_out(component_originals, component_translations, links):
             ]
             for link in matching:
                 link.beside = True
+                if link.suggestion is not None:
+                    link.suggestion.beside = True
             pairs.append(
                 Pair(
                     originals=[piece],
