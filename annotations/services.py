@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .changes import touch
 from .models import (
     Annotation,
     CrossReference,
@@ -127,6 +128,12 @@ def _revision(user, comment):
     reversion.set_comment(comment)
 
 
+def _crossref_documents(crossref):
+    """The documents a cross-reference shows on: its source's and its destination's."""
+    to_passage = crossref.to_passage
+    return (crossref.passage.document_id, to_passage.document_id if to_passage else None)
+
+
 def _log_moderation(record, *, moderator, old_status, new_status, note):
     ModerationLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(record),
@@ -166,6 +173,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
         annotation.save()
         annotation.tags.set(_tags(tags))
         _revision(user, "Created")
+        touch(annotation.passage.document_id)
     return annotation
 
 
@@ -173,6 +181,7 @@ def update_annotation(*, annotation, user, data, base_version):
     """Apply ``data`` (body, motivation, visibility, tags, target) if nobody saved meanwhile."""
     with transaction.atomic(), reversion.create_revision():
         current = _lock(Annotation, annotation.pk)
+        old_document_id = current.passage.document_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not edit this annotation.")
         if current.is_deleted:
@@ -191,6 +200,7 @@ def update_annotation(*, annotation, user, data, base_version):
         if "tags" in data:
             current.tags.set(_tags(data["tags"]))
         _revision(user, data.get("comment") or "Edited")
+        touch(old_document_id, current.passage.document_id)
     return current
 
 
@@ -206,6 +216,7 @@ def delete_annotation(*, annotation, user):
         current.version += 1
         current.save()
         _revision(user, "Deleted")
+        touch(current.passage.document_id)
     return current
 
 
@@ -221,6 +232,7 @@ def restore_annotation(*, annotation, user):
         current.version += 1
         current.save()
         _revision(user, "Restored")
+        touch(current.passage.document_id)
     return current
 
 
@@ -233,6 +245,7 @@ def revert_annotation(*, annotation, user, version):
     old = version.field_dict
     with transaction.atomic(), reversion.create_revision():
         current = _lock(Annotation, annotation.pk)
+        old_document_id = current.passage.document_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not revert this annotation.")
         for name in ANNOTATION_CONTENT_FIELDS:
@@ -245,6 +258,7 @@ def revert_annotation(*, annotation, user, version):
             user,
             f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC",
         )
+        touch(old_document_id, current.passage.document_id)
     return current
 
 
@@ -267,6 +281,7 @@ def moderate_annotation(*, annotation, user, status, note):
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
+        touch(current.passage.document_id)
     return current
 
 
@@ -289,6 +304,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
             row.full_clean()
             row.save()
         _revision(user, "Flagged as disputed")
+        touch(claim.passage.document_id)
     return claim
 
 
@@ -313,6 +329,7 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
+        touch(current.passage.document_id)
     return current
 
 
@@ -348,6 +365,7 @@ def create_crossref(
         crossref.full_clean()
         crossref.save()
         _revision(user, "Cross-reference created")
+        touch(*_crossref_documents(crossref))
     return crossref
 
 
@@ -363,4 +381,5 @@ def delete_crossref(*, crossref, user):
         current.version += 1
         current.save()
         _revision(user, "Deleted")
+        touch(*_crossref_documents(current))
     return current

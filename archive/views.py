@@ -1,11 +1,16 @@
 """Public, read-only pages: no login, GET and HEAD only."""
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from annotations import changes
 from annotations.permissions import can_create
 from annotations.reading import DocumentScholarship
 
@@ -64,8 +69,51 @@ class DocumentListView(ReadOnlyMixin, FilterView):
     template_name_suffix = "_list"
 
 
+def reading_cache_key(request, document):
+    """The anonymous reading view's cache key, or None when this request is not cached.
+
+    Only an anonymous reader's plain GET or HEAD is cached: no session (someone signed in, or
+    with messages waiting there), no messages cookie, no query string (the page links back to
+    its own full path). The key names the document's change counter, which every write
+    touching the document bumps in its transaction, so the first request after a write misses
+    and renders the page afresh (``annotations.changes``).
+    """
+    if (
+        settings.READING_CACHE_SECONDS <= 0
+        or request.GET
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.user.is_authenticated
+    ):
+        return None
+    return changes.cache_key(document)
+
+
 class DocumentDetailView(ReadOnlyMixin, DetailView):
-    queryset = Document.objects.select_related("translation_of").defer(*RECEIVED_TEXT)
+    # The change counter comes in the same query as the document, before anything else on the
+    # page is read (see reading_cache_key).
+    queryset = Document.objects.select_related("translation_of", "change_counter").defer(
+        *RECEIVED_TEXT
+    )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        key = reading_cache_key(request, self.object)
+        cache = caches["pages"]
+        if key is not None:
+            html = cache.get(key)
+            if html is not None:
+                return HttpResponse(html)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if key is not None:
+
+            def store(response):
+                # A page that asked for a CSRF token is someone's own: never shared.
+                if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+                    cache.set(key, response.content)
+
+            response.add_post_render_callback(store)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -218,3 +218,73 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
     )
+
+# ---------------------------------------------------------------------------
+# Performance and scaling out: a shared cache, database connections, a read replica.
+# (docs/performance.md; docs/operations.md, "Scaling out".)
+#
+# CACHE_URL or REDIS_URL    redis://host:6379/0 puts the cache (rate limits, reading pages) in
+#                           Redis, shared by every process and server; unset: each process
+#                           keeps its own in memory (locmem)
+# DJANGO_CACHE_KEY_PREFIX   prefix of every cache key (change it to drop old pages on deploy)
+# DJANGO_READING_CACHE_SECONDS  how long an anonymous reading page stays cached (0: off)
+# DJANGO_CONN_MAX_AGE       seconds a worker keeps its database connection (default 60)
+# DJANGO_DB_POOL_MAX        PostgreSQL: a psycopg pool of at most this many connections per
+#                           process instead of one persistent connection
+# DATABASE_REPLICA_URL      a read replica: anonymous GET requests read from it
+# ---------------------------------------------------------------------------
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "archive")
+READING_CACHE_SECONDS = int(os.environ.get("DJANGO_READING_CACHE_SECONDS", "3600"))
+
+
+def cache_settings(url, alias, **extra):
+    """A CACHES entry from a URL: redis:// (or rediss://, unix://) or locmem: (the default)."""
+    if not url or url.startswith("locmem:"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
+            **extra,
+        }
+    raise ImproperlyConfigured(f"CACHE_URL: unknown cache {url.split(':')[0]!r} (redis://…)")
+
+
+CACHES = {
+    "default": cache_settings(CACHE_URL, "default"),
+    # Rendered anonymous reading views, keyed on the document's change counter.
+    "pages": {
+        **cache_settings(CACHE_URL, "pages"),
+        "TIMEOUT": READING_CACHE_SECONDS,
+        **({} if CACHE_URL else {"OPTIONS": {"MAX_ENTRIES": 100}}),
+    },
+}
+
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get("DJANGO_CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DJANGO_DB_POOL_MAX"
+):
+    # One pool per process; Django returns the connection to it after each request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required with a pool
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ["DJANGO_DB_POOL_MAX"]),
+        "timeout": 10,
+    }
+
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "config.routers.ReplicaMiddleware")

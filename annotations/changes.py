@@ -1,0 +1,107 @@
+"""Per-document change counters: what the anonymous reading view's cache is keyed on.
+
+Every write of ``annotations.services`` calls :func:`touch` with the documents it changes (a
+cross-reference touches the documents at both ends), inside its transaction, so the new count
+becomes visible together with the change. A catalogue change (a moderator correcting a record
+in the admin, an import) can show on any reading view — a reference is listed by several
+documents, a translation on its original — so it touches every document (:func:`touch_all`).
+
+Readers fetch the counter together with the document, in the same query and before any other
+read of the page; a page rendered from data at least as new as its key is never stale under
+that key. Each touch also draws a new random token, part of the key, so that a count which
+comes round again (a restored backup, a rolled-back test) never meets a page of another
+history. A document that was never touched has no counter row and is not cached; rows loaded
+with ``loaddata`` (raw saves) touch nothing — clear the page cache after loading a fixture
+into a live site's database.
+"""
+
+import uuid
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .models import DocumentChanges
+
+#: Apps whose records the reading view shows: a save or delete there touches every document.
+CATALOGUE_APPS = {"archive"}
+
+
+def _upsert_sql():
+    table = connection.ops.quote_name(DocumentChanges._meta.db_table)
+    return (
+        f"INSERT INTO {table} (document_id, count, token) VALUES (%s, 1, %s) "
+        f"ON CONFLICT (document_id) DO UPDATE SET count = {table}.count + 1, "
+        "token = EXCLUDED.token"
+    )
+
+
+def _token():
+    value = uuid.uuid4()
+    # As the UUIDField stores it: native on PostgreSQL, 32 hex digits on SQLite.
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def touch(*document_ids):
+    """Bump the counters of these documents (ids); call inside the write's transaction.
+
+    Counters are updated in id order, so that two writes touching the same two documents
+    take their row locks in the same order and cannot deadlock.
+    """
+    ids = sorted({pk for pk in document_ids if pk is not None})
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if len(ids) == 1:
+            cursor.execute(_upsert_sql(), (ids[0], _token()))
+        else:
+            cursor.executemany(_upsert_sql(), [(pk, _token()) for pk in ids])
+
+
+def touch_all():
+    """Bump every document's counter (a catalogue change can show on any page)."""
+    from archive.models import Document
+
+    touch(*Document.objects.values_list("pk", flat=True))
+
+
+def cache_key(document):
+    """The reading view's cache key for ``document`` fetched with its ``change_counter``, or
+    None when it has none (never touched: not cached)."""
+    try:
+        counter = document.change_counter
+    except DocumentChanges.DoesNotExist:
+        return None
+    return f"reading:{document.pk}:{counter.count}:{counter.token.hex}"
+
+
+def _touched_in_this_transaction():
+    """A no-op on-commit callback marking an atomic block that has touched every document.
+
+    Django drops it when the transaction (or the savepoint it was registered in) rolls back,
+    together with the touch it marks.
+    """
+
+
+def _catalogue_changed(sender, using=None, **kwargs):
+    if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
+        return  # loaddata (see the module's docstring); m2m_changed fires before and after
+    if sender._meta.app_label not in CATALOGUE_APPS:
+        return
+    conn = connections[using or DEFAULT_DB_ALIAS]
+    if conn.in_atomic_block:
+        # Once per atomic block: an admin form with inlines or a cascade saves many rows.
+        level = set(conn.savepoint_ids)
+        if any(
+            sids == level and func is _touched_in_this_transaction
+            for sids, func, *_ in conn.run_on_commit
+        ):
+            return
+        transaction.on_commit(_touched_in_this_transaction, using=conn.alias)
+    touch_all()
+
+
+def connect():
+    """Touch every document when a catalogue record is saved or deleted (app ready())."""
+    post_save.connect(_catalogue_changed, dispatch_uid="annotations.changes.save")
+    post_delete.connect(_catalogue_changed, dispatch_uid="annotations.changes.delete")
+    m2m_changed.connect(_catalogue_changed, dispatch_uid="annotations.changes.m2m")
