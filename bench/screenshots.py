@@ -92,6 +92,19 @@ SELECT_WORDS = """([anchor, words]) => {
 }"""
 
 
+def scroll_to(anchor):
+    """Scroll an element near the top of the window (without making it the :target)."""
+
+    def action(page):
+        page.evaluate(
+            "(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top"
+            " + window.scrollY - 24)",
+            anchor,
+        )
+
+    return action
+
+
 def pages(demo):
     """(name, user, path, action) for every page type."""
     annotation = demo["annotation"]
@@ -220,6 +233,7 @@ def shoot(base, demo, out, only, readme):
                     is_mobile=phone,
                     has_touch=phone,
                     color_scheme=scheme,
+                    reduced_motion="reduce",  # no smooth scrolling under way in a screenshot
                     locale="en-GB",
                 )
                 if user:
@@ -279,14 +293,17 @@ def shoot(base, demo, out, only, readme):
             folder = ROOT / "docs" / "screenshots"
             folder.mkdir(parents=True, exist_ok=True)
             shots = [
-                ("reading-view", "scholar", f"{ROMANIAN}#{demo['passage']}", None),
+                ("reading-view", "scholar", ROMANIAN, scroll_to("p-2")),
                 ("annotation-toolbar", "scholar", ENGLISH, pages(demo)[5][3]),
                 ("annotate-form", "scholar", f"{ROMANIAN}{demo['passage']}/annotate/", None),
                 ("admin-review-queue", "moderator", "/admin/review/", None),
             ]
             for name, user, path, action in shots:
                 context = browser.new_context(
-                    viewport={"width": 1280, "height": 800}, device_scale_factor=1, locale="en-GB"
+                    viewport={"width": 1280, "height": 800},
+                    device_scale_factor=1,
+                    reduced_motion="reduce",
+                    locale="en-GB",
                 )
                 if user:
                     log_in(context, base, user)
