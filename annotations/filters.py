@@ -13,9 +13,14 @@ class AnnotationFilter(django_filters.FilterSet):
         field_name="passage__document", queryset=Document.objects.all(), label="Document"
     )
     motivation = django_filters.ChoiceFilter(choices=Motivation.choices, label="Motivation")
-    tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")
+    tag = django_filters.CharFilter(
+        field_name="tags__name", lookup_expr="iexact", label="Tag", max_length=60
+    )
     author = django_filters.CharFilter(
-        field_name="author__username", lookup_expr="iexact", label="Author (user name)"
+        field_name="author__username",
+        lookup_expr="iexact",
+        label="Author (user name)",
+        max_length=150,
     )
     created_after = django_filters.DateFilter(
         field_name="created",

@@ -46,6 +46,7 @@ class ReferenceFilter(django_filters.FilterSet):
         field_name="original_line",
         lookup_expr="icontains",
         label="Author, title or publisher",
+        max_length=200,
     )
     kind = django_filters.ChoiceFilter(choices=ReferenceKind.choices, empty_label="Any kind")
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="Year from")

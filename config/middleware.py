@@ -40,10 +40,36 @@ _RECORDS = {
 RETRY_AFTER_SECONDS = 30
 
 
+#: PostgreSQL SQLSTATEs of a lost or refused connection: class 08, and the server shutting
+#: down or starting up (57P01–57P03).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+_UNAVAILABLE_WORDS = (
+    "connection",
+    "connect to",
+    "server closed",
+    "terminating",
+    "database is locked",
+    "unable to open database",
+    "timeout expired",
+)
+
+
+def database_unreachable(error):
+    """Whether ``error`` says the database cannot be reached (not that a query was bad)."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_UNAVAILABLE_STATES)
+    message = str(error).lower()
+    return any(words in message for words in _UNAVAILABLE_WORDS)
+
+
 def _mark_database_errors(sender, request=None, **kwargs):
     """Remember that this request failed because the database was unreachable."""
-    error = sys.exc_info()[1]
-    if request is not None and isinstance(error, OperationalError | InterfaceError):
+    if request is not None and database_unreachable(sys.exc_info()[1]):
         request._database_unavailable = True
 
 

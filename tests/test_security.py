@@ -505,3 +505,16 @@ def test_json_formatter_writes_one_json_object_per_line():
     data = json.loads(line)
     assert data["event"] == "authz.denied" and data["status"] == 403
     assert data["path"] == '/x"\n<script>' and data["level"] == "WARNING"
+
+
+def test_only_an_unreachable_database_is_a_503():
+    from django.db import InterfaceError
+
+    from config.middleware import database_unreachable
+
+    assert database_unreachable(OperationalError("server closed the connection unexpectedly"))
+    assert database_unreachable(OperationalError("connection failed: Connection refused"))
+    assert database_unreachable(InterfaceError("connection already closed"))
+    assert database_unreachable(OperationalError("database is locked"))
+    assert not database_unreachable(OperationalError("LIKE or GLOB pattern too complex"))
+    assert not database_unreachable(ValueError("connection"))
