@@ -57,6 +57,21 @@ def touch(*document_ids):
             cursor.executemany(_upsert_sql(), [(pk, _token()) for pk in ids])
 
 
+def touch_counts(counts):
+    """Bump each document's counter by as many writes as ``counts`` ({id: n}) says, in one
+    statement per document (bulk loads; a service write calls :func:`touch`)."""
+    table = connection.ops.quote_name(DocumentChanges._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (document_id, count, token) VALUES (%s, %s, %s) "
+        f"ON CONFLICT (document_id) DO UPDATE SET count = {table}.count + EXCLUDED.count, "
+        "token = EXCLUDED.token"
+    )
+    rows = [(pk, n, _token()) for pk, n in sorted(counts.items()) if n]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
 def touch_all():
     """Bump every document's counter (a catalogue change can show on any page)."""
     from archive.models import Document
