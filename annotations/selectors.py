@@ -34,7 +34,7 @@ def _as_offset(value, name):
         raise SelectorError(f"{name} must be a whole number of characters.")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SelectorError(f"{name} must be a whole number of characters.") from None
     if isinstance(value, float) and value != number:
         raise SelectorError(f"{name} must be a whole number of characters.")

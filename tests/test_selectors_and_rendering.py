@@ -90,3 +90,9 @@ def test_markdown_keeps_emphasis_and_safe_links():
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.org/x"' in html
     assert 'rel="nofollow noopener noreferrer"' in html
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 2.5, "1e999"])
+def test_non_integral_offsets_are_refused_not_raised(value):
+    with pytest.raises(SelectorError, match="whole number"):
+        resolve_span(TEXT, start=0, end=value)
