@@ -13,6 +13,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from archive.admin import GuardedCompareMixin
+
 from . import services
 from .models import (
     Annotation,
@@ -92,7 +94,7 @@ class ModerationActionsMixin:
         return TemplateResponse(request, "admin/moderation_action.html", context)
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(GuardedCompareMixin):
     """Scholarly content is written by scholars in the web UI; the admin reviews it."""
 
     def has_add_permission(self, request, obj=None):
@@ -103,11 +105,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def compare_view(self, request, object_id, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return super().compare_view(request, object_id, extra_context)
 
 
 class ScholarlyRecordAdminMixin:

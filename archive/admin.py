@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
 from reversion_compare.admin import CompareVersionAdmin
 
 from .models import (
@@ -22,7 +23,19 @@ from .models import (
 )
 
 
-class CatalogueAdmin(CompareVersionAdmin):
+class GuardedCompareMixin:
+    """django-reversion-compare's compare view, for those who may view the record, and a 404
+    (not a 500) for an id that is not one."""
+
+    def compare_view(self, request, object_id, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such record.")
+        return super().compare_view(request, object_id, extra_context)
+
+
+class CatalogueAdmin(GuardedCompareMixin, CompareVersionAdmin):
     """Corrections only: records come from the importer, and nothing is deleted here."""
 
     history_latest_first = True
@@ -33,11 +46,6 @@ class CatalogueAdmin(CompareVersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def compare_view(self, request, object_id, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return super().compare_view(request, object_id, extra_context)
 
 
 class PassageInline(admin.TabularInline):

@@ -282,3 +282,17 @@ def test_review_queue_lists_open_flags_oldest_first_and_counts_on_index(
     index = client.get(admin_url("index")).content.decode()
     assert "Flags open or under review" in index
     assert Annotation.objects.count() == 1
+
+
+def test_compare_view_of_an_id_that_is_no_record_is_404(client, records, moderator):
+    client.force_login(moderator)
+    compare = "annotations_annotation_compare"
+    for object_id in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        response = client.get(admin_url(compare, object_id), {"version_id1": 1, "version_id2": 2})
+        assert response.status_code == 404
+    reference = records["reference"]
+    response = client.get(
+        admin_url("archive_reference_compare", 999999), {"version_id1": 1, "version_id2": 2}
+    )
+    assert response.status_code == 404
+    assert client.get(admin_url("archive_reference_compare", reference.pk)).status_code == 404
