@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Local development runs with debug on, so no secret key is needed; production sets its own.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install install-test migrate load serve lint format fixtures screenshots clean
+.PHONY: run test install install-test migrate load serve lint format fixtures screenshots bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ fixtures: install
 ## screenshots: every page type at 1280 and 390 px wide, and printed, into test-artifacts/screenshots/
 screenshots: install-test
 	$(PY) bench/screenshots.py
+
+## bench: the performance benchmark (docs/performance.md): gunicorn on PostgreSQL driven by wrk;
+## fills BENCH_DATABASE_URL with generate_scale_data on its first run (half an hour at scale 1)
+BENCH_DATABASE_URL ?= postgres://127.0.0.1:5432/archive_perf
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,42 @@
+"""The benchmark's URLs, its minimal baseline view and its query counter (perf_settings)."""
+
+from django.db import connections
+from django.http import HttpResponse
+from django.urls import path
+
+from config.urls import urlpatterns as site_urlpatterns
+
+
+def minimal(request):
+    """The least a Django page can do: no template, no query, a few bytes."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+urlpatterns = [path("bench/minimal/", minimal), *site_urlpatterns]
+
+
+class QueryCountMiddleware:
+    """Count the SQL queries of each request (every database alias) in ``X-Bench-Queries``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = [0]
+
+        def counter(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        wrappers = [connections[alias].execute_wrapper(counter) for alias in connections]
+        for wrapper in wrappers:
+            wrapper.__enter__()
+        try:
+            response = self.get_response(request)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        finally:
+            for wrapper in reversed(wrappers):
+                wrapper.__exit__(None, None, None)
+        response["X-Bench-Queries"] = str(count[0])
+        return response

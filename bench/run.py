@@ -1,0 +1,517 @@
+#!/usr/bin/env python
+"""The performance benchmark: ``make bench`` (see docs/performance.md).
+
+1. Makes sure of the tools and the data: wrk (``apt-get install wrk`` when missing), the
+   PostgreSQL database (``archive_perf``: created, migrated and filled with
+   ``generate_scale_data`` when it holds no scholarship yet), collected static files.
+2. Serves the app with gunicorn (sync workers) on 127.0.0.1 with ``bench.perf_settings``: the
+   base settings with debug off, a minimal baseline view and a query-count header.
+3. Drives each page with wrk from this machine: throughput with several connections, latency
+   with one; samples every worker's resident memory (/proc) and the server's connections
+   (``pg_stat_activity``) meanwhile; asks each page once for its SQL query count.
+4. Times the services' writes in-process (bench/perf_services.py).
+5. Writes the figures, the command and the load average into docs/performance.md (between
+   the ``bench:results`` markers) and the raw figures to /tmp/archive-bench/results.json.
+
+Baselines measured in the same run: the minimal view (same server, same middleware) and the
+reading page's own bytes served as a static file by WhiteNoise (same server).
+
+    .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--workers 3]
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+WORK = Path("/tmp/archive-bench")
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
+DEFAULT_DATABASE = "postgres://127.0.0.1:5432/archive_perf"
+#: Search queries of one to three words: common ones, rarer ones, a name, a Romanian word.
+SEARCH_QUERIES = [
+    "soviet",
+    "romania",
+    "the",
+    "ultimatum",
+    "bessarabia soviet",
+    "red army",
+    "northern bukovina",
+    "molotov ribbentrop pact",
+    "soviet union romania",
+    "deportations",
+    "chisinau",
+    "basarabia",
+]
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def env_for(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("CACHE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.perf_settings",
+        DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT),
+        BENCH_STATICFILES=str(WORK / "staticfiles"),
+        BENCH_STATIC_ROOT=str(WORK / "copy"),
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def manage(database_url, *args, capture=True):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env_for(database_url),
+        capture_output=capture,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout if capture else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparation
+# ---------------------------------------------------------------------------------------------
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: apt-get install -y wrk")
+    if os.geteuid() != 0:
+        raise SystemExit("Install wrk (Debian: apt-get install wrk) and run again.")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+
+
+def ensure_database(database_url, scale):
+    import psycopg
+
+    parts = urllib.parse.urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            log(f"Creating database {name}")
+            connection.execute(f'CREATE DATABASE "{name}"')
+    manage(database_url, "migrate", "--noinput")
+    with psycopg.connect(database_url) as connection:
+        count = connection.execute("SELECT count(*) FROM annotations_annotation").fetchone()[0]
+    if count == 0:
+        log(f"Generating the scale data (--scale {scale}); this takes a while at scale 1.")
+        manage(database_url, "generate_scale_data", "--scale", str(scale), capture=False)
+
+
+def targets(database_url):
+    """What the benchmark asks for: ids picked from the data, the same on every run."""
+    script = """
+import json, os
+from django.db.models import Count
+from reversion.models import Version
+from annotations.models import Annotation
+from archive.models import Document
+english = Document.objects.get(slug=os.environ["BENCH_ENGLISH"])
+versions = (
+    Version.objects.get_for_model(Annotation)
+    .values("object_id").annotate(n=Count("pk"))
+)
+public = Annotation.objects.public()
+most = max(
+    (row for row in versions.order_by("-n")[:50] if public.filter(pk=row["object_id"]).exists()),
+    key=lambda row: row["n"],
+)
+typical = next(
+    row for row in versions.filter(n=4).order_by("object_id")[:50]
+    if public.filter(pk=row["object_id"]).exists()
+)
+print(json.dumps({
+    "reading": english.get_absolute_url(),
+    "history_most": [f"/annotations/{most['object_id']}/history/", most["n"]],
+    "history_typical": [f"/annotations/{typical['object_id']}/history/", typical["n"]],
+    "annotations": Annotation.objects.count(),
+    "versions": Version.objects.count(),
+    "passages": english.passages.model.objects.count(),
+}))
+"""
+    out = subprocess.run(
+        [PYTHON, "-c", "import django; django.setup()\n" + script],
+        cwd=ROOT,
+        env=env_for(database_url, BENCH_ENGLISH=ENGLISH),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The server and what is sampled while it runs
+# ---------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, database_url, port, workers, **env):
+        self.url = f"http://127.0.0.1:{port}"
+        self.worker_count = workers
+        self.command = [
+            GUNICORN,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ]
+        self.env = env_for(database_url, **env)
+        self.log = open(WORK / "gunicorn.log", "a")  # noqa: SIM115
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log
+        )
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(self.url + "/bench/minimal/", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            self.__exit__()
+            raise SystemExit(f"gunicorn did not start; see {WORK / 'gunicorn.log'}")
+        return self
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+        self.log.close()
+
+    def workers(self):
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:
+            return response.read(), response.headers
+
+
+def status_kb(pid, field):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Every 0.2 s: each worker's RSS and the database's connections from the app."""
+
+    def __init__(self, server, database_url):
+        super().__init__(daemon=True)
+        self.server, self.database_url = server, database_url
+        self.rss_kb = 0
+        self.connections = 0
+        self.stopping = threading.Event()
+
+    def run(self):
+        import psycopg
+
+        name = urllib.parse.urlsplit(self.database_url).path.lstrip("/")
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            while not self.stopping.is_set():
+                for pid in self.server.workers():
+                    self.rss_kb = max(self.rss_kb, status_kb(pid, "VmRSS"))
+                count = connection.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                    "AND pid <> pg_backend_pid()",
+                    [name],
+                ).fetchone()[0]
+                self.connections = max(self.connections, count)
+                self.stopping.wait(0.2)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(5)
+
+
+def wrk(server, database_url, path, connections, duration, paths=None):
+    env = dict(os.environ)
+    if paths:
+        listing = WORK / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        env["PATHS"] = str(listing)
+    sampler = Sampler(server, database_url)
+    sampler.start()
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(ROOT / "bench" / "perf_wrk.lua"),
+                server.url + path,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        sampler.stop()
+    line = next(line for line in out.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line[6:])
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    figures["rss_mb"] = sampler.rss_kb / 1024
+    figures["db_connections"] = sampler.connections
+    if figures["non_2xx"] or figures["errors"]:
+        log(f"  ! {path}: {figures['non_2xx']} non-2xx answers, {figures['errors']} errors")
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------
+
+
+def measure(server, database_url, name, path, connections, duration, results, paths=None):
+    for _ in range(2 * server.worker_count):  # warm every worker, and fill the cache
+        server.get(path if not paths else paths[0])
+    # The queries of a request like those measured (after the cache was filled).
+    body, headers = server.get(path if not paths else paths[0])
+    queries = headers.get("X-Bench-Queries")
+    figures = wrk(server, database_url, path, connections, duration, paths=paths)
+    figures.update(
+        name=name,
+        path=path if not paths else f"{len(paths)} queries in turn",
+        connections=connections,
+        queries=int(queries) if queries is not None else None,
+        page_bytes=len(body),
+    )
+    results.append(figures)
+    log(
+        f"  {name:<38} c={connections:<2} {figures['rps']:8.1f} req/s  "
+        f"p50 {figures['p50_ms']:7.2f}  p95 {figures['p95_ms']:7.2f}  "
+        f"p99 {figures['p99_ms']:7.2f} ms"
+        f"  {figures['queries']} queries  {figures['page_bytes']:,} B  "
+        f"RSS {figures['rss_mb']:.0f} MB  {figures['db_connections']} conns"
+    )
+    return figures
+
+
+def run(options):
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "gunicorn.log").write_text("")
+    database_url = options.database_url
+    ensure_wrk()
+    ensure_database(database_url, options.scale)
+    manage(database_url, "collectstatic", "--noinput", "-v0")
+    data = targets(database_url)
+    log(f"Data: {data['annotations']:,} annotations, {data['versions']:,} versions.")
+    started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()
+    results = []
+    duration, conns = options.duration, options.connections
+    reading = data["reading"]
+
+    # The reading page's bytes, saved where WhiteNoise serves them (it looks at start-up).
+    copy = WORK / "copy" / "bench-copy"
+    copy.mkdir(parents=True, exist_ok=True)
+    with Server(database_url, options.port, options.workers) as server:
+        server.get(reading)
+        page, _ = server.get(reading)
+    (copy / "reading.html").write_bytes(page)
+    static = "/bench-copy/reading.html"
+
+    log(f"Server: gunicorn, {options.workers} sync workers, locmem cache, persistent connections")
+    with Server(database_url, options.port, options.workers) as server:
+        args = (server, database_url)
+        measure(*args, "minimal view", "/bench/minimal/", conns, duration, results)
+        measure(*args, "reading page as a static file", static, conns, duration, results)
+        measure(*args, "reading view, anonymous, cached", reading, conns, duration, results)
+        uncached = reading + "?uncached=1"  # a query string is never served from the cache
+        measure(*args, "reading view, uncached", uncached, 1, duration, results)
+        measure(*args, "reading view, uncached", uncached, conns, duration, results)
+        history, versions = data["history_typical"]
+        measure(*args, f"history, {versions} versions", history, 1, duration, results)
+        history, versions = data["history_most"]
+        measure(*args, f"history, {versions} versions", history, 1, duration, results)
+        queries = ["/search/?" + urllib.parse.urlencode({"q": q}) for q in SEARCH_QUERIES]
+        for path in queries[:3]:
+            measure(*args, f"search {path[11:]}", path, 1, max(3, duration // 2), results)
+        measure(*args, "search, 12 queries in turn", queries[0], 1, duration, results, queries)
+
+    if not options.skip_redis:
+        log("Server: the same, with the shared Redis cache (CACHE_URL)")
+        redis_env = {
+            "CACHE_URL": options.redis_url,
+            "DJANGO_CACHE_KEY_PREFIX": f"archive-bench-{os.getpid()}",
+        }
+        with Server(database_url, options.port, options.workers, **redis_env) as server:
+            args = (server, database_url)
+            measure(
+                *args, "minimal view (Redis config)", "/bench/minimal/", conns, duration, results
+            )
+            measure(*args, "reading view, cached in Redis", reading, conns, duration, results)
+
+    log("Server: the same, with a psycopg pool of 2 per worker (DJANGO_DB_POOL_MAX=2)")
+    with Server(database_url, options.port, options.workers, DJANGO_DB_POOL_MAX=2) as server:
+        args = (server, database_url)
+        measure(
+            *args, "reading view, uncached, pool", reading + "?pool=1", conns, duration, results
+        )
+
+    log("Service writes (in-process, PostgreSQL)")
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "perf_services.py"), str(options.writes)],
+        cwd=ROOT,
+        env=env_for(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    writes = json.loads(next(x for x in out.splitlines() if x.startswith("BENCH "))[6:])
+    for name, figures in writes.items():
+        log(f"  {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+
+    summary = {
+        "started": started.isoformat(timespec="seconds"),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "workers": options.workers,
+        "connections": conns,
+        "duration": duration,
+        "data": data,
+        "pages": results,
+        "writes": writes,
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+    }
+    (WORK / "results.json").write_text(json.dumps(summary, indent=2))
+    if not options.no_doc:
+        write_doc(summary)
+    log(f"Figures in {WORK / 'results.json'}" + ("" if options.no_doc else f" and {DOC}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/performance.md
+# ---------------------------------------------------------------------------------------------
+
+
+def table(summary):
+    pages = summary["pages"]
+    minimal = {}
+    for row in pages:
+        if row["name"].startswith("minimal view"):
+            minimal[row["name"]] = row["rps"]
+    base = minimal.get("minimal view")
+    lines = [
+        "| page | conns | req/s | × minimal | p50 ms | p95 ms | p99 ms | SQL queries | bytes "
+        "| worker RSS MB | DB conns |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in pages:
+        reference = minimal.get("minimal view (Redis config)") if "Redis" in row["name"] else base
+        ratio = row["rps"] / reference if reference else 0
+        lines.append(
+            f"| {row['name']} | {row['connections']} | {row['rps']:,.0f} | {ratio:.2f} "
+            f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {row['queries'] if row['queries'] is not None else '—'} | {row['page_bytes']:,} "
+            f"| {row['rss_mb']:.0f} | {row['db_connections']} |"
+        )
+    writes = summary["writes"]
+    lines += [
+        "",
+        "| service write (in-process, committed) | count | p50 ms | p95 ms | p99 ms | queries |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in writes.items():
+        lines.append(
+            f"| `{name}` | {row['count']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
+            f"| {row['queries']} |"
+        )
+    return "\n".join(lines)
+
+
+def write_doc(summary):
+    data = summary["data"]
+    load = ", ".join(f"{x:.2f}" for x in summary["load_before"])
+    load_after = ", ".join(f"{x:.2f}" for x in summary["load_after"])
+    block = "\n".join(
+        [
+            START,
+            f"Measured {summary['started']} with `{summary['command']}` "
+            f"({summary['cpus']} CPUs, gunicorn {summary['workers']} sync workers, wrk one "
+            f"thread, {summary['duration']} s a row; load average {load} before, "
+            f"{load_after} after). Data: {data['annotations']:,} annotations, "
+            f"{data['versions']:,} version rows, {data['passages']:,} passages.",
+            "",
+            table(summary),
+            END,
+        ]
+    )
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{START}\n{END}\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text += "\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--writes", type=int, default=300, help="service writes to time")
+    parser.add_argument("--scale", type=float, default=1.0, help="if the data must be made")
+    parser.add_argument("--skip-redis", action="store_true")
+    parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md alone")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
