@@ -1,6 +1,7 @@
 """The anonymous reading view's cache: keyed on a per-document change counter that every
 service write bumps in its transaction, so that what was written shows on the next request."""
 
+import gzip
 import socket
 import uuid
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.http import Http404
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
@@ -280,3 +282,42 @@ def test_pages_cached_in_redis_are_shared_and_follow_the_counter(
         keys = list(server.scan_iter(f"{prefix}*"))
         if keys:
             server.delete(*keys)
+
+
+def test_cached_page_is_sent_compressed_to_clients_that_accept_gzip(client, english, lead, scholar):
+    annotate(scholar, lead)
+    url = english.get_absolute_url()
+    plain = client.get(url)  # rendered (a miss), not compressed for this client
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # from the cache
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    for response in (plain, packed, client.get(url)):
+        assert "Accept-Encoding" in response["Vary"] and "Cookie" in response["Vary"]
+    # The first request after a write misses, and is compressed too.
+    annotate(scholar, lead, body="Fresh")
+    fresh = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert fresh["Content-Encoding"] == "gzip" and b"Fresh" in gzip.decompress(fresh.content)
+
+
+def test_document_with_counter_reads_what_the_orm_reads(articles, lead, scholar):
+    from archive.models import Document
+    from archive.views import DocumentWithCounter
+
+    annotate(scholar, lead)
+    for document in Document.objects.all():
+        fast = DocumentWithCounter.get(document.slug)
+        slow = (
+            Document.objects.select_related("translation_of", "change_counter")
+            .defer("source_text", "translation_of__source_text")
+            .get(slug=document.slug)
+        )
+        names = [f.attname for f in Document._meta.concrete_fields if f.name != "source_text"]
+        assert [getattr(fast, n) for n in names] == [getattr(slow, n) for n in names]
+        if slow.translation_of:
+            assert fast.translation_of.title == slow.translation_of.title
+        else:
+            assert fast.translation_of is None
+        assert changes.cache_key(fast) == changes.cache_key(slow)
+    with pytest.raises(Http404):
+        DocumentWithCounter.get("no-such-document")

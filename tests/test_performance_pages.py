@@ -74,7 +74,7 @@ def test_search_page_queries_do_not_grow_with_its_hits(
         annotate(scholar, lead, f"The ultimatum, note {number}")
     with django_assert_max_num_queries(SEARCH_QUERIES):
         response = client.get("/search/", {"q": "ultimatum"})
-    assert response.status_code == 200 and "The ultimatum, note" in response.content.decode()
+    assert response.status_code == 200 and response.context["paginator"].count > 60
 
 
 def test_minimal_view_exists_only_in_the_benchmark_settings(client):
