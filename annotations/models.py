@@ -308,7 +308,10 @@ class CrossReferenceQuerySet(VersionedQuerySet):
 
     def touching_document(self, document):
         """Cross-references from or to a passage of ``document``."""
-        return self.live().filter(Q(passage__document=document) | Q(to_passage__document=document))
+        # Matched on passage ids rather than through joins: the OR of two joined columns made
+        # PostgreSQL join every cross-reference's passages before filtering.
+        passages = Passage.objects.filter(document=document).values("pk")
+        return self.live().filter(Q(passage__in=passages) | Q(to_passage__in=passages))
 
     def with_targets(self):
         return (

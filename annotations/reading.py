@@ -57,7 +57,11 @@ class DocumentScholarship:
             if flag.is_span:
                 self._mark(flag.passage_id, flag)
         crossrefs = (
-            CrossReference.objects.touching_document(document).with_targets().order_by("created")
+            CrossReference.objects.touching_document(document)
+            .with_targets()
+            # Not the documents' received texts, twice for every cross-reference.
+            .defer("passage__document__source_text", "to_passage__document__source_text")
+            .order_by("created")
         )
         for crossref in crossrefs:
             if crossref.passage.document_id == document.pk:

@@ -1,5 +1,7 @@
 """Markdown bodies to safe HTML: markdown-it-py with raw HTML off, then nh3 (Ammonia)."""
 
+from functools import lru_cache
+
 import nh3
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
@@ -29,8 +31,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(body):
-    """Render a Markdown body to HTML that carries no script, handler or unsafe URL."""
+    """Render a Markdown body to HTML that carries no script, handler or unsafe URL.
+
+    Remembered for the last 4096 bodies (a few MB): the reading view renders hundreds of
+    bodies that rarely change, and the same text always renders the same.
+    """
     html = _markdown.render(body or "")
     cleaned = nh3.clean(
         html,
