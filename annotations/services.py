@@ -111,11 +111,25 @@ def _text(value):
 
 def _tags(names):
     cleaned = sorted({name.strip().lower()[:60] for name in names if name and name.strip()})
-    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
+    if not cleaned:
+        return []
+    # The tags that exist in one query; only new ones one by one.
+    found = {tag.name: tag for tag in Tag.objects.filter(name__in=cleaned)}
+    return [found.get(name) or Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
 def _lock(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
+    """The record, its row locked; with its passage, document and author (for the change
+    counter and the version's description) from the same query, their rows not locked."""
+    related = ["passage__document", "author"]
+    if model is CrossReference:
+        related.append("to_passage")
+    return (
+        model.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .defer("passage__document__source_text")
+        .get(pk=pk)
+    )
 
 
 def _check_base_version(current, base_version):
@@ -123,6 +137,8 @@ def _check_base_version(current, base_version):
         raise StaleEdit(current)
 
 
+# Each write opens ``reversion.create_revision(atomic=False)`` inside its own
+# ``transaction.atomic()``: still one transaction, without a savepoint for reversion's block.
 def _revision(user, comment):
     reversion.set_user(user)
     reversion.set_comment(comment)
@@ -160,7 +176,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
             raise ValidationError("Replies go one level deep: reply to the annotation itself.")
         target = TargetData(passage=parent.passage)
     fields = target_fields(target)
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         annotation = Annotation(
             author=user,
             body=_text(body),
@@ -179,7 +195,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
 
 def update_annotation(*, annotation, user, data, base_version):
     """Apply ``data`` (body, motivation, visibility, tags, target) if nobody saved meanwhile."""
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
         old_document_id = current.passage.document_id
         if not can_change_annotation(user, current):
@@ -206,7 +222,7 @@ def update_annotation(*, annotation, user, data, base_version):
 
 def delete_annotation(*, annotation, user):
     """Mark an annotation deleted; its history stays and it can be restored."""
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not delete this annotation.")
@@ -222,7 +238,7 @@ def delete_annotation(*, annotation, user):
 
 def restore_annotation(*, annotation, user):
     """Bring back a deleted annotation as a new version."""
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not restore this annotation.")
@@ -243,7 +259,7 @@ def revert_annotation(*, annotation, user, version):
     ):
         raise ValidationError("That version belongs to another record.")
     old = version.field_dict
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
         old_document_id = current.passage.document_id
         if not can_change_annotation(user, current):
@@ -268,7 +284,7 @@ def moderate_annotation(*, annotation, user, status, note):
         raise ValidationError("Unknown moderation status.")
     if not note.strip():
         raise ValidationError("A moderation note is required.")
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
         if not can_moderate_annotations(user):
             raise PermissionDenied("Only moderators can moderate annotations.")
@@ -295,7 +311,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
     if not can_create(user):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         claim = DisputedClaim(author=user, category=category, statement=_text(statement), **fields)
         claim.full_clean()
         claim.save()
@@ -314,7 +330,7 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
         raise ValidationError("Unknown status.")
     if not note.strip():
         raise ValidationError("A resolution note is required.")
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(DisputedClaim, claim.pk)
         if not can_moderate_flags(user):
             raise PermissionDenied("Only moderators can change a flag's status.")
@@ -358,7 +374,7 @@ def create_crossref(
         destination = {f"to_{name}": value for name, value in target_fields(to_target).items()}
     else:
         destination = {"to_reference": to_reference, "to_link": to_link}
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         crossref = CrossReference(
             author=user, relation=relation, note=note, **fields, **destination
         )
@@ -371,7 +387,7 @@ def create_crossref(
 
 def delete_crossref(*, crossref, user):
     """Mark a cross-reference deleted, as one revision."""
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(CrossReference, crossref.pk)
         if not can_change_crossref(user, current):
             raise PermissionDenied("You may not delete this cross-reference.")
