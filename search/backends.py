@@ -61,6 +61,8 @@ KIND_PLURALS = {
 }
 #: At most this many hits of each kind are ranked and listed; the rest are not shown.
 MAX_RESULTS_PER_KIND = 200
+#: At most this many matches of each kind are ranked: the first the indexes (or a scan) give.
+MAX_CANDIDATES_PER_KIND = 200
 
 #: Text search configuration for each document language (see the migration).
 TEXT_SEARCH_CONFIGS = {Language.ENGLISH: "english", Language.ROMANIAN: "romanian_unaccent"}
@@ -264,12 +266,17 @@ class SearchBackend:
         with self.session():
             for name in [kind] if kind else KINDS:
                 queryset = self.base_queryset(name, user=user, document=document, language=language)
+                matching = self.matching(name, queryset, query)
+                # Only the first MAX_CANDIDATES_PER_KIND matches the database finds are ranked:
+                # ranking recomputes each record's text vectors, and a common word matches
+                # most of a million records (docs/performance.md, "Search").
+                candidates = matching.order_by().values("pk")[:MAX_CANDIDATES_PER_KIND]
                 rows = list(
-                    self.matching(name, queryset, query)
+                    matching.filter(pk__in=candidates)
                     .order_by("-score", "pk")
                     .values_list("pk", "score")[: MAX_RESULTS_PER_KIND + 1]
                 )
-                if len(rows) > MAX_RESULTS_PER_KIND:
+                if len(rows) > MAX_RESULTS_PER_KIND or len(rows) >= MAX_CANDIDATES_PER_KIND:
                     capped.append(name)
                     rows = rows[:MAX_RESULTS_PER_KIND]
                 refs += [HitRef(name, pk, float(score or 0)) for pk, score in rows]
