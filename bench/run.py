@@ -21,6 +21,7 @@ reading page's own bytes served as a static file by WhiteNoise (same server).
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import shutil
@@ -284,6 +285,9 @@ def wrk(server, database_url, path, connections, duration, paths=None):
                 f"-d{duration}s",
                 "--timeout",
                 "30s",
+                # As browsers ask: compressed where the server offers it.
+                "-H",
+                "Accept-Encoding: gzip, deflate",
                 "-s",
                 str(ROOT / "bench" / "perf_wrk.lua"),
                 server.url + path,
@@ -298,6 +302,7 @@ def wrk(server, database_url, path, connections, duration, paths=None):
     line = next(line for line in out.splitlines() if line.startswith("BENCH "))
     figures = json.loads(line[6:])
     figures["rps"] = figures["requests"] / figures["seconds"]
+    figures["wire_bytes"] = figures["bytes"] / max(figures["requests"], 1)
     figures["rss_mb"] = sampler.rss_kb / 1024
     figures["db_connections"] = sampler.connections
     if figures["non_2xx"] or figures["errors"]:
@@ -357,6 +362,8 @@ def run(options):
         server.get(reading)
         page, _ = server.get(reading)
     (copy / "reading.html").write_bytes(page)
+    # WhiteNoise sends the compressed variant to clients that accept gzip, as the app does.
+    (copy / "reading.html.gz").write_bytes(gzip.compress(page, compresslevel=6, mtime=0))
     static = "/bench-copy/reading.html"
 
     log(f"Server: gunicorn, {options.workers} sync workers, locmem cache, persistent connections")
@@ -442,9 +449,9 @@ def table(summary):
             minimal[row["name"]] = row["rps"]
     base = minimal.get("minimal view")
     lines = [
-        "| page | conns | req/s | × minimal | p50 ms | p95 ms | p99 ms | SQL queries | bytes "
-        "| worker RSS MB | DB conns |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | conns | req/s | × minimal | p50 ms | p95 ms | p99 ms | SQL queries "
+        "| page bytes | bytes sent | worker RSS MB | DB conns |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in pages:
         reference = minimal.get("minimal view (Redis config)") if "Redis" in row["name"] else base
@@ -453,7 +460,7 @@ def table(summary):
             f"| {row['name']} | {row['connections']} | {row['rps']:,.0f} | {ratio:.2f} "
             f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
             f"| {row['queries'] if row['queries'] is not None else '—'} | {row['page_bytes']:,} "
-            f"| {row['rss_mb']:.0f} | {row['db_connections']} |"
+            f"| {row['wire_bytes']:,.0f} | {row['rss_mb']:.0f} | {row['db_connections']} |"
         )
     writes = summary["writes"]
     lines += [
