@@ -79,6 +79,10 @@ def touch_all():
     touch(*Document.objects.values_list("pk", flat=True))
 
 
+def key(document_id, count, token):
+    return f"reading:{document_id}:{count}:{token.hex}"
+
+
 def cache_key(document):
     """The reading view's cache key for ``document`` fetched with its ``change_counter``, or
     None when it has none (never touched: not cached)."""
@@ -86,7 +90,7 @@ def cache_key(document):
         counter = document.change_counter
     except DocumentChanges.DoesNotExist:
         return None
-    return f"reading:{document.pk}:{counter.count}:{counter.token.hex}"
+    return key(document.pk, counter.count, counter.token)
 
 
 def _touched_in_this_transaction():

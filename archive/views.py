@@ -73,24 +73,19 @@ class DocumentListView(ReadOnlyMixin, FilterView):
     template_name_suffix = "_list"
 
 
-def reading_cache_key(request, document):
-    """The anonymous reading view's cache key, or None when this request is not cached.
+def is_cacheable(request):
+    """Whether this request may be answered with, and its page stored as, the shared page.
 
-    Only an anonymous reader's plain GET or HEAD is cached: no session (someone signed in, or
-    with messages waiting there), no messages cookie, no query string (the page links back to
-    its own full path). The key names the document's change counter, which every write
-    touching the document bumps in its transaction, so the first request after a write misses
-    and renders the page afresh (``annotations.changes``).
+    Only an anonymous reader's plain GET or HEAD: no session cookie (someone signed in — the
+    site authenticates by session only —, or with messages waiting there), no messages
+    cookie, no query string (the page links back to its own full path).
     """
-    if (
+    return not (
         settings.READING_CACHE_SECONDS <= 0
         or request.GET
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES
-        or request.user.is_authenticated
-    ):
-        return None
-    return changes.cache_key(document)
+    )
 
 
 class DocumentWithCounter:
@@ -146,15 +141,32 @@ class DocumentWithCounter:
         return converted
 
     @classmethod
-    def get(cls, slug):
-        from annotations.models import DocumentChanges
-
+    def fetch(cls, slug):
+        """The row, or Http404; its models are only built if they are needed (:meth:`build`)."""
         connection = connections[router.db_for_read(Document)]
         with connection.cursor() as cursor:
             cursor.execute(cls.sql(connection), [slug])
             row = cursor.fetchone()
         if row is None:
             raise Http404("No document matches the given query.")
+        return connection, row
+
+    @classmethod
+    def cache_key(cls, connection, row):
+        """``changes.cache_key`` of the document in ``row``, without building it."""
+        if row[-2] is None:
+            return None
+        count, token = cls.convert(cls.fields()[1], row[-2:], connection)
+        return changes.key(row[0], count, token)
+
+    @classmethod
+    def get(cls, slug):
+        return cls.build(*cls.fetch(slug))
+
+    @classmethod
+    def build(cls, connection, row):
+        from annotations.models import DocumentChanges
+
         fields, counter_fields = cls.fields()
         names, width = [f.attname for f in fields], len(fields)
         document = Document.from_db(
@@ -178,7 +190,7 @@ class DocumentWithCounter:
 
 
 def accepts_gzip(request):
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
 
 
 def page_response(request, compressed):
@@ -188,24 +200,29 @@ def page_response(request, compressed):
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(gzip.decompress(compressed))
-    patch_vary_headers(response, ("Accept-Encoding",))
+    # Cookie: a signed-in reader gets another page (the session middleware says so too when
+    # the page is rendered; a page from the cache does not touch the session).
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
     return response
 
 
 class DocumentDetailView(ReadOnlyMixin, DetailView):
     def get_object(self, queryset=None):
-        # The change counter comes in the same query as the document, before anything else on
-        # the page is read (see reading_cache_key).
         return DocumentWithCounter.get(self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        key = reading_cache_key(request, self.object)
+        """An anonymous reader's page from the cache, keyed on the document's change counter
+        (``annotations.changes``: every write touching the document bumps it in its
+        transaction, so the first request after a write misses and renders the page afresh).
+        The counter is read first, with the document; its models are only built on a miss."""
+        connection, row = DocumentWithCounter.fetch(self.kwargs["slug"])
+        key = DocumentWithCounter.cache_key(connection, row) if is_cacheable(request) else None
         cache = caches["pages"]
         if key is not None:
             compressed = cache.get(key)
             if compressed is not None:
                 return page_response(request, compressed)
+        self.object = DocumentWithCounter.build(connection, row)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if key is not None:
 
