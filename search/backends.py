@@ -30,6 +30,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Prefetch,
     Q,
     TextField,
@@ -37,7 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest, Length, Replace
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, GreaterThan
 
 from annotations.models import Annotation, DisputedClaim
 from annotations.rendering import render_markdown
@@ -127,6 +128,13 @@ class WebSearchToTsQuery(_Config):
     function = "websearch_to_tsquery"
     template = "%(function)s(%(config)s, %(expressions)s)"
     output_field = TextField()
+
+
+class NumNode(Func):
+    """``numnode(tsquery)``: how many lexemes and operators; 0 for a query of stop words."""
+
+    function = "numnode"
+    output_field = IntegerField()
 
 
 class Matches(Func):
@@ -437,8 +445,12 @@ class PostgresBackend(SearchBackend):
         )
 
         def match(config):
-            return Matches(
-                ToTsVector(text, config=config), WebSearchToTsQuery(Value(websearch), config=config)
+            tsquery = WebSearchToTsQuery(Value(websearch), config=config)
+            # A query of stop words only ("the") is empty in that configuration and matches
+            # nothing; saying so lets PostgreSQL drop the condition when it plans the query
+            # (numnode of a constant is folded), instead of testing every record's text.
+            return Q(GreaterThan(NumNode(tsquery), 0)) & Q(
+                Matches(ToTsVector(text, config=config), tsquery)
             )
 
         def rank(config):
