@@ -1,12 +1,27 @@
-"""What the reading view shows beside and inside each passage, from four queries."""
+"""What the reading view shows beside and inside each passage, from four queries.
+
+Only the columns the page shows are loaded (``only()``): with 1,500 records on an article,
+building every author's and every cross-referenced document's full row was most of the
+queries' cost (docs/performance.md, "Reading view").
+"""
 
 from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from archive.models import Document
 from archive.reading import Highlight
 
 from .models import Annotation, CrossReference, DisputedClaim
+
+#: What the reading view shows of a passage and its document at the far end of a
+#: cross-reference (``annotations.fragments``).
+LINKED_PASSAGE = ("document_id", "order", "anchor")
+LINKED_DOCUMENT = ("slug", "title", "language")
+
+
+def own_fields(model):
+    return [field.name for field in model._meta.concrete_fields]
 
 
 @dataclass
@@ -35,16 +50,24 @@ class DocumentScholarship:
         visible = list(
             Annotation.objects.visible_to(user)
             .for_document(document)
-            .select_related("author")
-            .prefetch_related("tags")
-            .annotate(passage_order=F("passage__order"))
+            .only(*own_fields(Annotation))
+            .annotate(passage_order=F("passage__order"), author_name=F("author__username"))
             .order_by("created")
         )
+        # The tags of the document's annotations, by name (those the user may not see are
+        # never looked up): one query, and no list of ids to send.
+        tag_names = {}
+        tagged = Annotation.tags.through.objects.filter(annotation__passage__document=document)
+        for annotation_id, name in tagged.order_by("tag__name").values_list(
+            "annotation_id", "tag__name"
+        ):
+            tag_names.setdefault(annotation_id, []).append(name)
         replies = {}
         for annotation in visible:
             if annotation.parent_id:
                 replies.setdefault(annotation.parent_id, []).append(annotation)
         for annotation in visible:
+            annotation.tag_names = tag_names.get(annotation.pk, [])
             if annotation.parent_id:
                 continue
             annotation.reply_list = replies.get(annotation.pk, [])
@@ -52,17 +75,34 @@ class DocumentScholarship:
             if annotation.is_span:
                 self._mark(annotation.passage_id, annotation)
         self._number(annotation for annotation in visible if not annotation.parent_id)
-        for flag in DisputedClaim.objects.for_document(document).select_related("author"):
+        for flag in DisputedClaim.objects.for_document(document):
             self._item(flag.passage_id).flags.append(flag)
             if flag.is_span:
                 self._mark(flag.passage_id, flag)
-        crossrefs = (
+        crossrefs = list(
             CrossReference.objects.touching_document(document)
-            .with_targets()
-            # Not the documents' received texts, twice for every cross-reference.
-            .defer("passage__document__source_text", "to_passage__document__source_text")
+            .select_related("passage", "to_passage", "to_reference", "to_link")
+            .only(
+                *own_fields(CrossReference),
+                *(f"passage__{name}" for name in LINKED_PASSAGE),
+                *(f"to_passage__{name}" for name in LINKED_PASSAGE),
+                "to_reference__catalogue_id",
+                "to_reference__title",
+                "to_reference__language",
+                "to_link__title",
+            )
             .order_by("created")
         )
+        # The few documents at either end, once each rather than once per cross-reference.
+        ends = [crossref.passage for crossref in crossrefs]
+        ends += [crossref.to_passage for crossref in crossrefs if crossref.to_passage_id]
+        # One query whatever there is (this document is always asked for), so that the page's
+        # query count does not depend on its records.
+        wanted = {passage.document_id for passage in ends} | {document.pk}
+        documents = Document.objects.only(*LINKED_DOCUMENT).in_bulk(wanted)
+        documents[document.pk] = document
+        for passage in ends:
+            passage.document = documents[passage.document_id]
         for crossref in crossrefs:
             if crossref.passage.document_id == document.pk:
                 self._item(crossref.passage_id).crossrefs.append((crossref, "out"))

@@ -6,7 +6,8 @@ correction a moderator makes in the admin.
 
 import reversion
 from django.db import models
-from django.urls import reverse
+
+from config.reverse import fast_reverse
 
 
 class Language(models.TextChoices):
@@ -75,7 +76,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("archive:document-detail", kwargs={"slug": self.slug})
+        return fast_reverse("archive:document-detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -309,7 +310,7 @@ class Reference(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("archive:reference-detail", kwargs={"catalogue_id": self.catalogue_id})
+        return fast_reverse("archive:reference-detail", catalogue_id=self.catalogue_id)
 
     def natural_key(self):
         return (self.catalogue_id,)

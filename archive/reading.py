@@ -129,15 +129,24 @@ def split_passage(passage, notes, highlights=()):
             note.linked = False
             del markers[start]
     bounds = sorted(cuts)
+    # Every span starts and ends at a cut, so a sweep over the cuts knows which spans cover
+    # each segment (kept in the order they were given).
+    starting, ending = {}, {}
+    for number, highlight in enumerate(spans):
+        starting.setdefault(highlight.start, []).append(number)
+        ending.setdefault(highlight.end, []).append(number)
+    active = set()
     segments = []
     for start, end in zip(bounds, bounds[1:], strict=False):
+        active.update(starting.get(start, ()))
+        active.difference_update(ending.get(start, ()))
         note = markers[start][0] if start in markers and markers[start][1] == end else None
         segments.append(
             Segment(
                 text[start:end],
                 note,
-                marks=[h for h in spans if h.start <= start and end <= h.end],
-                closes=[h for h in spans if h.end == end],
+                marks=[spans[number] for number in sorted(active)],
+                closes=[spans[number] for number in ending.get(end, ())],
             )
         )
     return segments or [Segment("")]

@@ -185,8 +185,9 @@ def make_pair(size, user):
 
 
 #: At most: the translation (1); alignments, marks, alignment and discrepancy suggestions (4);
-#: each document's reading (5 catalogue, 3 scholarship, 1 tag prefetch when it has annotations).
-COMPARE_QUERIES = 1 + 4 + 2 * 9
+#: each document's reading (5 catalogue; 5 scholarship: annotations, tags, flags,
+#: cross-references and the documents at their far ends).
+COMPARE_QUERIES = 1 + 4 + 2 * 10
 #: A signed-in reader adds the session, the user and their permissions (user and group).
 SIGNED_IN_EXTRA = 4
 
