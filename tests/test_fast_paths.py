@@ -89,7 +89,9 @@ def test_a_new_annotation_takes_seven_statements_and_its_revision_holds_its_tags
     assert len(writes) == 7, statements
     assert sorted(annotation.tags.values_list("name", flat=True)) == ["dates", "ultimatum"]
     (version,) = Version.objects.get_for_object(annotation)
-    assert sorted(version.field_dict["tags"]) == sorted(annotation.tags.values_list("pk", flat=True))
+    assert sorted(version.field_dict["tags"]) == sorted(
+        annotation.tags.values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db
