@@ -5,16 +5,17 @@ annotations (those ``user`` may read), disputed-claim flags and references, and 
 ``SearchResults``: a ranked list of at most ``MAX_RESULTS_PER_KIND`` hits per kind that loads
 the records of a page (and cuts their snippets) only when the page is sliced out of it.
 
-- ``PostgresBackend``: full-text search with ``websearch_to_tsquery`` over expression GIN
-  indexes (``english`` for English documents, ``romanian_unaccent`` for Romanian ones; scholars'
-  text, whose language is not recorded, in both), ranked with ``ts_rank_cd``, and trigram word
-  similarity on the folded text as a fallback for names and misspellings.
+- ``PostgresBackend``: full-text search with ``websearch_to_tsquery`` over stored text vectors
+  and their GIN indexes (``english_unaccent`` for English documents, ``romanian_unaccent`` for
+  Romanian ones; scholars' text, whose language is not recorded, in both), ranked with
+  ``ts_rank_cd``; trigram word similarity on the folded text finds names and misspellings when
+  full text finds less than a page of a kind.
 - ``SQLiteBackend``: every term must occur in the folded text (``fold(text) LIKE '%term%'``),
   ranked by how often the terms occur.
 
-The indexes, the ``romanian_unaccent`` configuration and ``search_fold()`` are created by
-``search/migrations/0001_postgresql_search.py``; ``fold()`` is registered on each SQLite
-connection by ``search.apps``. See docs/search.md.
+The configurations, ``search_fold()``, the stored vectors and the indexes are created by
+``search/migrations/`` (PostgreSQL only); ``fold()`` is registered on each SQLite connection by
+``search.apps``. See docs/search.md.
 """
 
 import html
@@ -27,18 +28,19 @@ from django.db import connection, connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
+    Expression,
     F,
     FloatField,
     Func,
-    IntegerField,
     Prefetch,
     Q,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Length, Replace
-from django.db.models.lookups import Contains, GreaterThan
+from django.db.models.functions import Length, Replace
+from django.db.models.lookups import Contains
 
 from annotations.models import Annotation, DisputedClaim
 from annotations.rendering import render_markdown
@@ -64,9 +66,21 @@ KIND_PLURALS = {
 MAX_RESULTS_PER_KIND = 200
 #: At most this many matches of each kind are ranked: the first the indexes (or a scan) give.
 MAX_CANDIDATES_PER_KIND = 200
+#: PostgreSQL looks for near spellings of a kind only when full text finds fewer hits of it
+#: than this (a page): near spellings rank below every full-text hit, so with a page of those
+#: they could not reach the first page.
+FUZZY_BELOW = 20
 
-#: Text search configuration for each document language (see the migration).
-TEXT_SEARCH_CONFIGS = {Language.ENGLISH: "english", Language.ROMANIAN: "romanian_unaccent"}
+#: Text search configuration for each document language (see the migrations).
+TEXT_SEARCH_CONFIGS = {
+    Language.ENGLISH: "english_unaccent",
+    Language.ROMANIAN: "romanian_unaccent",
+}
+#: The column that stores each configuration's vector of the searched text, in each of the
+#: four tables (search/migrations/0002_stored_vectors.py; PostgreSQL only, in no model).
+VECTOR_COLUMNS = {"english_unaccent": "search_english", "romanian_unaccent": "search_romanian"}
+#: The column that stores ``search_fold()`` of the searched text (the same migration).
+FOLDED_COLUMN = "search_folded"
 #: Trigram word similarity (0–1) from which a word counts as a near spelling: 0.5 lets one
 #: wrong vowel in a ten-letter name through ("Ciorenescu" ~ "Ciorănescu" is 0.57).
 WORD_SIMILARITY_THRESHOLD = 0.5
@@ -91,88 +105,48 @@ class Fold(Func):
 
 
 class Joined(Func):
-    """Columns joined by a space; written exactly as in the flag indexes' expression."""
+    """Columns joined by a space (a flag's text; on PostgreSQL, the stored columns of
+    search/migrations/0002_stored_vectors.py are generated from the same expression)."""
 
     template = "(%(expressions)s)"
     arg_joiner = " || ' ' || "
     output_field = TextField()
 
 
-class _Config(Func):
-    """A function whose first argument is a constant text search configuration.
+class TableSQL(Expression):
+    """SQL over the columns of the query's base table, written as text; ``{table}`` stands for
+    the table's alias, which follows the table into subqueries (as a column's would).
 
-    The configuration is written into the SQL as a literal (from ``TEXT_SEARCH_CONFIGS``,
-    never from input) so that the planner can match the expression indexes.
+    The PostgreSQL search writes its conditions and scores this way: they use the columns
+    that search/migrations/0002_stored_vectors.py adds and no model has, and a search builds
+    a dozen of them, which as trees of expressions took longer to build and compile (about
+    20 ms a search) than the database took to answer. Values are always parameters; the text
+    search configurations are literals from ``TEXT_SEARCH_CONFIGS`` (never from input), so
+    that the planner folds the constant parts.
     """
 
-    def __init__(self, *expressions, config, **extra):
-        if config not in TEXT_SEARCH_CONFIGS.values():
-            raise ValueError(f"unknown text search configuration {config!r}")
-        self.config = config
-        super().__init__(*expressions, **extra)
+    def __init__(self, sql, params=(), output_field=None):
+        super().__init__(output_field=output_field or FloatField())
+        self.sql, self.params, self.alias = sql, tuple(params), None
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
 
     def as_sql(self, compiler, connection, **extra_context):
-        extra_context["config"] = f"'{self.config}'::regconfig"
-        return super().as_sql(compiler, connection, **extra_context)
+        return self.sql.replace("{table}", compiler.quote_name_unless_alias(self.alias)), list(
+            self.params
+        )
 
 
-class ToTsVector(_Config):
-    function = "to_tsvector"
-    template = "%(function)s(%(config)s, %(expressions)s)"
-    output_field = TextField()
-
-
-class WebSearchToTsQuery(_Config):
-    """``websearch_to_tsquery``: the query text is a parameter and cannot fail to parse."""
-
-    function = "websearch_to_tsquery"
-    template = "%(function)s(%(config)s, %(expressions)s)"
-    output_field = TextField()
-
-
-class NumNode(Func):
-    """``numnode(tsquery)``: how many lexemes and operators; 0 for a query of stop words."""
-
-    function = "numnode"
-    output_field = IntegerField()
-
-
-class Matches(Func):
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-
-class TsRankCD(Func):
-    """Cover-density rank, normalised to rank / (rank + 1) (flag 32), so 0 ≤ rank < 1."""
-
-    function = "ts_rank_cd"
-    template = "%(function)s(%(expressions)s, 32)"
-    output_field = FloatField()
-
-
-class WordSimilar(Func):
-    """``term <% text``: pg_trgm's indexable word-similarity test (threshold set per search)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <%% "
-    output_field = BooleanField()
-
-
-class WordSimilarity(Func):
-    function = "word_similarity"
-    output_field = FloatField()
-
-
-class Mean(Func):
-    """The mean of numeric expressions (no aggregation)."""
-
-    template = "((%(expressions)s) / %(count)s.0)"
-    arg_joiner = " + "
-    output_field = FloatField()
-
-    def __init__(self, *expressions, **extra):
-        super().__init__(*expressions, count=len(expressions), **extra)
+def condition_sql(sql, params=()):
+    return Q(TableSQL(sql, params, output_field=BooleanField()))
 
 
 _BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr)\b[^>]*>")
@@ -261,6 +235,11 @@ class SearchResults:
 # ---------------------------------------------------------------------------------------------
 
 
+def _best_first(row):
+    pk, score = row
+    return (-(score or 0), pk)
+
+
 class SearchBackend:
     """Finds candidates per kind (in the subclass) and loads a page of hits (here)."""
 
@@ -274,16 +253,7 @@ class SearchBackend:
         with self.session():
             for name in [kind] if kind else KINDS:
                 queryset = self.base_queryset(name, user=user, document=document, language=language)
-                matching = self.matching(name, queryset, query)
-                # Only the first MAX_CANDIDATES_PER_KIND matches the database finds are ranked:
-                # ranking recomputes each record's text vectors, and a common word matches
-                # most of a million records (docs/performance.md, "Search").
-                candidates = matching.order_by().values("pk")[:MAX_CANDIDATES_PER_KIND]
-                rows = list(
-                    matching.filter(pk__in=candidates)
-                    .order_by("-score", "pk")
-                    .values_list("pk", "score")[: MAX_RESULTS_PER_KIND + 1]
-                )
+                rows = sorted(self.ranked(name, queryset, query), key=_best_first)
                 if len(rows) > MAX_RESULTS_PER_KIND or len(rows) >= MAX_CANDIDATES_PER_KIND:
                     capped.append(name)
                     rows = rows[:MAX_RESULTS_PER_KIND]
@@ -337,6 +307,22 @@ class SearchBackend:
             "flag": lambda: Joined(F("statement"), F("resolution_note")),
             "reference": lambda: F("original_line"),
         }[kind]()
+
+    def ranked(self, kind, queryset, query):
+        """The scored hits of ``kind`` in ``queryset``, in one query: (pk, score) rows in any
+        order; the caller sorts them and keeps the best ``MAX_RESULTS_PER_KIND`` (more rows
+        than that, or ``MAX_CANDIDATES_PER_KIND`` of them, say the list was cut).
+
+        Only the first ``MAX_CANDIDATES_PER_KIND`` matches the database finds are ranked: a
+        common word matches most of a million records (docs/performance.md, "Search").
+        """
+        matching = self.matching(kind, queryset, query)
+        candidates = matching.order_by().values("pk")[:MAX_CANDIDATES_PER_KIND]
+        return (
+            matching.filter(pk__in=candidates)
+            .order_by("-score", "pk")
+            .values_list("pk", "score")[: MAX_RESULTS_PER_KIND + 1]
+        )
 
     def matching(self, kind, queryset, query):
         """``queryset`` narrowed to the records matching ``query``, annotated with ``score``."""
@@ -429,65 +415,87 @@ class SearchBackend:
 
 
 class PostgresBackend(SearchBackend):
-    """Full-text search over expression GIN indexes, ranked; trigram similarity as fallback."""
+    """Full text over stored vectors, ranked; near spellings when full text finds few hits."""
 
     vendor = "postgresql"
 
     def session(self):
         return TrigramThreshold()
 
-    def matching(self, kind, queryset, query):
-        text = self.text(kind)
-        websearch = query.websearch_text()
+    def ranked(self, kind, queryset, query):
+        """Full-text hits score ``1 + ts_rank_cd``; near spellings (only looked for when full
+        text finds fewer than ``FUZZY_BELOW``) score their word similarity, at most 1.
+
+        One statement: ``(full text LIMIT n) UNION ALL (near spellings LIMIT n)``. The
+        near-spelling part is gated by ``NOT EXISTS`` (the ``FUZZY_BELOW``-th full-text hit),
+        which PostgreSQL evaluates once, before it: when that hit exists the trigram index is
+        never read. Without words long enough for near spellings, the full-text part alone.
+        """
+        condition, score = self.full_text(kind, query)
+        full_text = queryset.filter(condition)
+        hits = (
+            full_text.annotate(score=score)
+            .order_by()
+            .values_list("pk", "score")[:MAX_CANDIDATES_PER_KIND]
+        )
+        fuzzy, similarity = self.fuzzy(query)
+        if fuzzy is not None:
+            few = ~Exists(full_text.order_by()[FUZZY_BELOW - 1 : FUZZY_BELOW])
+            near = (
+                queryset.filter(few, fuzzy, ~condition)
+                .annotate(score=similarity)
+                .order_by()
+                .values_list("pk", "score")[:MAX_CANDIDATES_PER_KIND]
+            )
+            hits = hits.union(near, all=True)
+        return hits
+
+    @staticmethod
+    def full_text(kind, query):
+        """(condition, score) of a full-text match of ``query`` in the stored vectors."""
+        params = [query.websearch_text()]
+
+        def tsquery(config):
+            return f"websearch_to_tsquery('{config}'::regconfig, %s)"
+
+        def match(config):
+            # A query of stop words only ("the") is empty in that configuration and matches
+            # nothing; saying so lets PostgreSQL drop the condition when it plans the query
+            # (numnode of a constant is folded), instead of testing every record's vector.
+            column = VECTOR_COLUMNS[config]
+            return f"(numnode({tsquery(config)}) > 0 AND {{table}}.{column} @@ {tsquery(config)})"
+
+        def rank(config):
+            return f"ts_rank_cd({{table}}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)"
+
         english, romanian = (
             TEXT_SEARCH_CONFIGS[Language.ENGLISH],
             TEXT_SEARCH_CONFIGS[Language.ROMANIAN],
         )
-
-        def match(config):
-            tsquery = WebSearchToTsQuery(Value(websearch), config=config)
-            # A query of stop words only ("the") is empty in that configuration and matches
-            # nothing; saying so lets PostgreSQL drop the condition when it plans the query
-            # (numnode of a constant is folded), instead of testing every record's text.
-            return Q(GreaterThan(NumNode(tsquery), 0)) & Q(
-                Matches(ToTsVector(text, config=config), tsquery)
-            )
-
-        def rank(config):
-            return TsRankCD(
-                ToTsVector(text, config=config), WebSearchToTsQuery(Value(websearch), config=config)
-            )
-
         if kind == "passage":
             # The document's language decides the configuration.
-            language = "document__language"
-            hits = [
-                (Q(match(romanian), **{language: Language.ROMANIAN}), rank(romanian)),
-                (Q(match(english)) & ~Q(**{language: Language.ROMANIAN}), rank(english)),
-            ]
+            is_romanian = Q(document__language=Language.ROMANIAN)
+            condition = (condition_sql(match(romanian), params * 2) & is_romanian) | (
+                condition_sql(match(english), params * 2) & ~is_romanian
+            )
+            score = Case(
+                When(is_romanian, then=TableSQL(f"1.0 + {rank(romanian)}", params)),
+                default=TableSQL(f"1.0 + {rank(english)}", params),
+            )
         else:
             # Scholars write in either language, and a reference's line mixes languages.
-            either = Q(match(english)) | Q(match(romanian))
-            hits = [(either, Greatest(rank(english), rank(romanian)))]
-
-        condition = Q()
-        for hit, _ in hits:
-            condition |= hit
-        fuzzy, fuzzy_score = self.fuzzy(text, query)
-        if fuzzy is not None:
-            condition |= fuzzy
-        score = Case(
-            *[When(hit, then=Value(1.0) + hit_rank) for hit, hit_rank in hits],
-            default=fuzzy_score if fuzzy is not None else Value(0.0),
-            output_field=FloatField(),
-        )
-        return queryset.filter(condition).annotate(score=score)
+            condition = condition_sql(f"({match(english)} OR {match(romanian)})", params * 4)
+            score = TableSQL(f"1.0 + GREATEST({rank(english)}, {rank(romanian)})", params * 2)
+        return condition, score
 
     @staticmethod
-    def fuzzy(text, query):
-        """Every longer word of a group is a near spelling of a word of the folded text."""
-        folded = Fold(text)
-        conditions, scores = [], []
+    def fuzzy(query):
+        """(condition, score) of near spellings: for some OR-group, every word of four letters
+        or more is a near spelling of a word of the folded text (``word <% text``, indexed;
+        the threshold is the session's), and no excluded term occurs in it. Scored by the
+        mean word similarity, the best group's. (None, None) without such words."""
+        folded = f"{{table}}.{FOLDED_COLUMN}"
+        conditions, scores, params, score_params = [], [], [], []
         for group in query.groups:
             words = [
                 word
@@ -497,19 +505,17 @@ class PostgresBackend(SearchBackend):
             ]
             if not words:
                 continue
-            condition = Q()
-            for word in words:
-                condition &= Q(WordSimilar(Value(word), folded))
-            for term in group.exclude:
-                condition &= ~Q(Contains(folded, term.folded))
-            conditions.append(condition)
-            scores.append(Mean(*[WordSimilarity(Value(word), folded) for word in words]))
+            parts = [f"%s <%% {folded}"] * len(words)
+            parts += [f"strpos({folded}, %s) = 0"] * len(group.exclude)
+            conditions.append("(" + " AND ".join(parts) + ")")
+            params += words + [term.folded for term in group.exclude]
+            similarities = " + ".join([f"word_similarity(%s, {folded})"] * len(words))
+            scores.append(f"(({similarities}) / {len(words)}.0)")
+            score_params += words
         if not conditions:
             return None, None
-        combined = Q()
-        for condition in conditions:
-            combined |= condition
-        return combined, scores[0] if len(scores) == 1 else Greatest(*scores)
+        score = scores[0] if len(scores) == 1 else f"GREATEST({', '.join(scores)})"
+        return condition_sql(f"({' OR '.join(conditions)})", params), TableSQL(score, score_params)
 
 
 class TrigramThreshold:

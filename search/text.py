@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 #: Longest query used, in characters; longer input is cut to this and the reader is told.
 MAX_QUERY_LENGTH = 200
@@ -205,6 +206,15 @@ class Segment:
     marked: bool = False
 
 
+@lru_cache(maxsize=16384)
+def _fold_word(word):
+    return fold(word)
+
+
+# Cached: a page's snippets test the same few hundred words against the same query words, and
+# the near-spelling comparison (SequenceMatcher) took a third of a second for a page of 20
+# hits and three query words.
+@lru_cache(maxsize=16384)
 def _word_matches(word, term):
     """Whether a folded ``word`` of the text answers a folded query word ``term``.
 
@@ -232,7 +242,7 @@ def snippet(text, words, length=SNIPPET_LENGTH):
     text = text or ""
     marks = []
     for match in WORD.finditer(text):
-        folded = fold(match.group())
+        folded = _fold_word(match.group())
         if any(_word_matches(folded, word) for word in words):
             marks.append((match.start(), match.end()))
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from annotations.models import DisputedClaim
 from archive.models import Passage, PassageKind
-from search.backends import KINDS, get_backend
+from search.backends import FUZZY_BELOW, KINDS, get_backend
 from search.text import fold, parse_query
 from tests.factories import make_document, make_passage
 
@@ -41,15 +41,12 @@ def passage_scores(q):
     return {ref.pk: ref.score for ref in refs(q, kind="passage")}
 
 
-def plan(kind, q):
+def plan(kind, q, **options):
+    """EXPLAIN of the one statement that finds and scores the hits of ``kind``."""
     backend = get_backend()
     queryset = backend.base_queryset(kind, user=AnonymousUser())
-    return (
-        backend.matching(kind, queryset, parse_query(q))
-        .order_by("-score", "pk")
-        .values_list("pk", "score")[:201]
-        .explain()
-    )
+    with backend.session():
+        return backend.ranked(kind, queryset, parse_query(q)).explain(**options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,13 +54,56 @@ def plan(kind, q):
 # ---------------------------------------------------------------------------------------------
 
 
+TABLES = {
+    "passage": "archive_passage",
+    "annotation": "annotations_annotation",
+    "flag": "annotations_disputedclaim",
+    "reference": "archive_reference",
+}
+STORED = ["search_english", "search_romanian", "search_folded"]
+
+
+def stored_columns():
+    return {
+        (table, column)
+        for table, column in sql(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE column_name LIKE 'search\\_%%' AND is_generated = 'ALWAYS'"
+        )
+    }
+
+
 def test_extensions_configuration_function_and_indexes_exist():
     extensions = {name for (name,) in sql("SELECT extname FROM pg_extension")}
     assert {"unaccent", "pg_trgm"} <= extensions
     assert sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'romanian_unaccent'")
+    assert sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'english_unaccent'")
     assert sql("SELECT search_fold('ŞI Și Chișinău Cernăuţi')") == [("si si chisinau cernauti",)]
     names = {name for (name,) in sql("SELECT indexname FROM pg_indexes")}
     assert {name for kind in KINDS for name in INDEXES[kind]} <= names
+    assert stored_columns() == {(table, column) for table in TABLES.values() for column in STORED}
+
+
+def test_stored_columns_follow_the_text():
+    passage = make_passage(make_document(language="en"), text="The Chișinău railway.")
+    row = "SELECT search_english::text, search_romanian::text, search_folded FROM archive_passage "
+    assert sql(row + "WHERE id = %s", [passage.pk]) == [
+        ("'chisinau':2 'railway':3", "'chisin':2 'railway':3 'the':1", "the chisinau railway.")
+    ]
+    Passage.objects.filter(pk=passage.pk).update(text="Cernăuți")
+    assert sql(row + "WHERE id = %s", [passage.pk]) == [("'cernauti':1", "'cernaut':1", "cernauti")]
+
+
+def test_the_folded_text_has_no_statistics():
+    # Estimating a trigram condition evaluates it on every sampled value of the column: with
+    # statistics, planning one search took 15–40 ms (docs/performance.md, "Search").
+    targets = sql(
+        "SELECT attrelid::regclass::text, attstattarget FROM pg_attribute "
+        "WHERE attname = 'search_folded' AND NOT attisdropped "
+        "AND attrelid::regclass::text = ANY(%s)",
+        [list(TABLES.values())],
+    )
+    assert sorted(targets) == sorted((table, 0) for table in TABLES.values())
 
 
 @pytest.mark.parametrize(
@@ -73,14 +113,41 @@ def test_romanian_unaccent_folds_before_stemming(spelling):
     assert sql("SELECT to_tsvector('romanian_unaccent', %s)::text", [spelling]) == [("'chisin':1",)]
 
 
+@pytest.mark.parametrize("spelling", ["Chișinău", "Chişinău", "Chisinau", "CHIȘINĂU"])
+def test_english_unaccent_folds_before_stemming(spelling):
+    assert sql("SELECT to_tsvector('english_unaccent', %s)::text", [spelling]) == [
+        ("'chisinau':1",)
+    ]
+    assert sql("SELECT to_tsvector('english_unaccent', 'The occupations')::text") == [
+        ("'occup':2",)
+    ]
+
+
 def test_migration_goes_back_and_forth():
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("search")
+    executor.migrate([("search", "0001_postgresql_search")])
+    # 0001's expression indexes again, no stored columns.
+    assert not sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'english_unaccent'")
+    assert not stored_columns()
+    definitions = dict(
+        sql("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'search\\_%%'")
+    )
+    assert len(definitions) == 12
+    assert "to_tsvector('english'::regconfig, text)" in definitions["search_passage_english"]
     executor = MigrationExecutor(connection)
     executor.migrate([("search", None)])
     assert not sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'romanian_unaccent'")
     assert not sql("SELECT 1 FROM pg_indexes WHERE indexname LIKE 'search\\_%%'")
     executor = MigrationExecutor(connection)
-    executor.migrate([("search", "0001_postgresql_search")])
-    assert len(sql("SELECT 1 FROM pg_indexes WHERE indexname LIKE 'search\\_%%'")) == 12
+    executor.migrate(latest)
+    definitions = dict(
+        sql("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'search\\_%%'")
+    )
+    assert len(definitions) == 12
+    assert "(search_english)" in definitions["search_passage_english"]
+    assert "(search_folded gin_trgm_ops)" in definitions["search_annotation_trigram"]
+    assert len(stored_columns()) == 12
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,18 +184,27 @@ def test_misspelt_name_finds_it_by_trigram(articles):
     assert all(0.5 <= ref.score <= 1 for ref in references)  # near spellings rank below 1
 
 
-def test_full_text_hits_rank_above_near_spellings(articles):
+def test_unaccented_query_finds_accented_english_text_by_full_text(articles):
+    # english_unaccent folds diacritics: the English article's "Chișinău" is a full-text hit
+    # of "Chisinau" (score above 1), as the Romanian article's is.
     results = refs("Chisinau", kind="passage")
     passages = Passage.objects.in_bulk([ref.pk for ref in results])
-    literal = [ref for ref in results if "Chisinau" in passages[ref.pk].text]
     accented_english = [
         ref
         for ref in results
-        if passages[ref.pk].document.language == "en" and "Chisinau" not in passages[ref.pk].text
+        if passages[ref.pk].document.language == "en" and "Chișinău" in passages[ref.pk].text
     ]
-    assert literal and accented_english
-    assert min(ref.score for ref in literal) > max(ref.score for ref in accented_english)
-    assert results == sorted(results, key=lambda ref: -ref.score)
+    assert accented_english
+    assert all(ref.score > 1 for ref in results)
+
+
+def test_full_text_hits_rank_above_near_spellings():
+    document = make_document(language="en")
+    exact = make_passage(document, text="Ciorenescu, as the name is misspelt here.")
+    near = make_passage(document, text="Ciorănescu wrote the bibliography.")
+    results = refs("Ciorenescu", kind="passage")
+    assert [ref.pk for ref in results] == [exact.pk, near.pk]
+    assert results[0].score > 1 >= results[1].score >= 0.5
 
 
 def test_the_document_language_chooses_the_configuration():
@@ -247,6 +323,39 @@ def test_planner_chooses_the_passage_indexes_on_its_own(large_catalogue):
     assert "Seq Scan on archive_passage" not in explained, explained
     assert "Bitmap Index Scan on search_passage_english" in explained, explained
     assert "search_passage_trigram" not in explained
+
+
+def test_trigram_index_is_not_read_when_full_text_finds_a_page(large_catalogue):
+    # "border" is in most of the 3,000 passages: the statement still holds the near-spelling
+    # part, but its gate (NOT EXISTS the FUZZY_BELOW-th full-text hit) is false, so PostgreSQL
+    # never runs it (docs/performance.md, "Search").
+    explained = plan("passage", "border", analyze=True)
+    assert "One-Time Filter: (NOT $" in explained, explained
+    reads_folded_text = [
+        line for line in explained.splitlines() if "search_passage_trigram" in line or "<%" in line
+    ]
+    assert reads_folded_text, explained
+    scans = [line for line in reads_folded_text if "Scan" in line]
+    assert scans and all("never executed" in line for line in scans), explained
+    # With few full-text hits it runs, and reads the trigram index.
+    explained = plan("passage", "Zbrucz", analyze=True)
+    trigram = next(line for line in explained.splitlines() if "search_passage_trigram" in line)
+    assert "never executed" not in trigram, explained
+
+
+@pytest.mark.parametrize("exact", [FUZZY_BELOW - 1, FUZZY_BELOW])
+def test_near_spellings_only_when_full_text_finds_less_than_a_page(
+    exact, django_assert_num_queries
+):
+    document = make_document(language="en")
+    for number in range(exact):
+        make_passage(document, text=f"Zbrucz, passage {number}.")
+    near = make_passage(document, text="The Zbrucs, spelt another way.")
+    # One statement a kind either way: BEGIN, the threshold, four kinds, COMMIT.
+    with django_assert_num_queries(7):
+        found = {ref.pk for ref in refs("Zbrucz", kind=None)}
+    assert len(found) == (exact + 1 if exact < FUZZY_BELOW else exact)
+    assert (near.pk in found) == (exact < FUZZY_BELOW)
 
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "passage"])
