@@ -15,14 +15,16 @@ annotation pages, so there is one rendering of each fragment.
 
 import re
 import unicodedata
+from functools import cached_property, lru_cache
 from html import escape
 
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 
-from config.reverse import fast_reverse
+from config.reverse import url_maker
 
 from .models import (
     FlagCategory,
@@ -61,11 +63,49 @@ def truncate(text, length):
     return add_truncation_text(text[: length - 1])
 
 
+@lru_cache(maxsize=8)
+def _months(language):
+    """``MONTHS_3`` as the ``date`` filter's ``M`` shows them, in ``language`` (active)."""
+    return [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+
+
 def _date(value):
     """``(value|date:'c', value|date:'j M Y, H:i')`` in the current time zone."""
     value = localtime(value)
-    shown = f"{value.day} {MONTHS_3[value.month].title()} {value.year}, {value:%H:%M}"
-    return value.isoformat(), shown
+    month = _months(get_language())[value.month]
+    return value.isoformat(), f"{value.day} {month} {value.year}, {value:%H:%M}"
+
+
+class Links:
+    """The links of one passage's aside, each kind reversed once (``config.reverse``)."""
+
+    @cached_property
+    def annotation(self):
+        return url_maker("annotations:annotation-detail", "pk")
+
+    @cached_property
+    def flag(self):
+        return url_maker("annotations:flag-detail", "pk")
+
+    @cached_property
+    def crossref(self):
+        return url_maker("annotations:crossref-detail", "pk")
+
+    @cached_property
+    def document(self):
+        return url_maker("archive:document-detail", "slug")
+
+    @cached_property
+    def reference(self):
+        return url_maker("archive:reference-detail", "catalogue_id")
+
+    def passage(self, passage):
+        return f"{self.document(passage.document.slug)}#{passage.anchor}"
+
+    def create(self, name, passage):
+        return url_maker(f"annotations:{name}", "slug", "anchor")(
+            passage.document.slug, passage.anchor
+        )
 
 
 def _seconds(value):
@@ -109,13 +149,13 @@ def annotation_meta(annotation):
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
 
-def _flag(flag, language):
+def _flag(flag, language, links):
     parts = [
         f'<p class="flag-note flag-note--{escape(flag.status)}">\n'
         '<span class="badge badge--disputed">Disputed · ',
         escape(label(FlagStatus, flag.status)),
         '</span>\n<a href="',
-        escape(flag.get_absolute_url()),
+        escape(links.flag(flag.pk)),
         '">',
         escape(label(FlagCategory, flag.category)),
         ": ",
@@ -140,7 +180,7 @@ def _flag(flag, language):
     return parts
 
 
-def _annotation(annotation, language):
+def _annotation(annotation, language, links):
     private = annotation.visibility == Visibility.PRIVATE
     parts = [
         f'<li id="annotation-{annotation.pk}" class="annotation-beside'
@@ -167,7 +207,7 @@ def _annotation(annotation, language):
     replies = len(getattr(annotation, "reply_list", ()) or ())
     parts += [
         '<p class="annotation-beside__links"><a href="',
-        escape(annotation.get_absolute_url()),
+        escape(links.annotation(annotation.pk)),
         '">Open<span class="visually-hidden"> annotation by ',
         escape(author_name(annotation)),
         "</span></a>",
@@ -178,25 +218,26 @@ def _annotation(annotation, language):
     return parts
 
 
-def _passage_link(passage):
+def _passage_link(passage, links):
     document = passage.document
     return (
-        f'<a href="{escape(passage.get_absolute_url())}">'
+        f'<a href="{escape(links.passage(passage))}">'
         f'<span lang="{escape(document.language)}">{escape(document.title)}</span>, '
         f"passage {passage.order}</a>"
     )
 
 
-def _crossref(crossref, direction):
+def _crossref(crossref, direction, links):
+    """``crossref.source`` and ``.target`` are its ends as ``annotations.reading`` found them."""
     parts = [
         '<p class="crossref-note">\n<span class="badge">',
         escape(label(Relation, crossref.relation)),
         "</span>\n",
     ]
     if direction == "out":
-        if crossref.to_passage_id:
-            target = crossref.to_passage
-            parts += ["→ ", _passage_link(target)]
+        if crossref.target is not None:
+            target = crossref.target
+            parts += ["→ ", _passage_link(target, links)]
             if crossref.to_exact:
                 parts += [
                     f': “<span lang="{escape(target.document.language)}">',
@@ -207,26 +248,25 @@ def _crossref(crossref, direction):
             reference = crossref.to_reference
             lang = f' lang="{escape(reference.language)}"' if reference.language else ""
             parts += [
-                f'→ <a href="{escape(reference.get_absolute_url())}"{lang}>',
+                f'→ <a href="{escape(links.reference(reference.catalogue_id))}"{lang}>',
                 escape(reference.title),
                 "</a>",
             ]
         else:
             parts += ["→ ", escape(crossref.to_link.title)]
     else:
-        parts += ["← ", _passage_link(crossref.passage), " links here"]
+        parts += ["← ", _passage_link(crossref.source, links), " links here"]
     parts += [
-        f'\n<a class="crossref-note__details" href="{escape(crossref.get_absolute_url())}">'
+        f'\n<a class="crossref-note__details" href="{escape(links.crossref(crossref.pk))}">'
         'details<span class="visually-hidden"> of this cross-reference</span></a>\n</p>\n'
     ]
     return parts
 
 
-def passage_actions(passage):
+def passage_actions(passage, links):
     """Links to annotate, flag and cross-reference the passage (for scholars)."""
-    where = {"slug": passage.document.slug, "anchor": passage.anchor}
     annotate, flag, crossref = (
-        escape(fast_reverse(f"annotations:{name}", **where))
+        escape(links.create(name, passage))
         for name in ("annotation-create", "flag-create", "crossref-create")
     )
     order = passage.order
@@ -247,21 +287,22 @@ def passage_aside(passage, can_annotate=False):
     if not scholarship and not can_annotate:
         return SafeString("")
     language = escape(passage.document.language)
+    links = Links()
     parts = [
         '<aside class="passage-aside" lang="en" '
         f'aria-label="Scholarship on passage {passage.order}">\n'
     ]
     if scholarship:
         for flag in scholarship.flags:
-            parts += _flag(flag, language)
+            parts += _flag(flag, language, links)
         if scholarship.annotations:
             parts.append('<ul class="annotations-beside">\n')
             for annotation in scholarship.annotations:
-                parts += _annotation(annotation, language)
+                parts += _annotation(annotation, language, links)
             parts.append("</ul>\n")
         for crossref, direction in scholarship.crossrefs:
-            parts += _crossref(crossref, direction)
+            parts += _crossref(crossref, direction, links)
     if can_annotate:
-        parts.append(passage_actions(passage))
+        parts.append(passage_actions(passage, links))
     parts.append("</aside>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above

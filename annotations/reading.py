@@ -14,10 +14,22 @@ from archive.reading import Highlight
 
 from .models import Annotation, CrossReference, DisputedClaim
 
-#: What the reading view shows of a passage and its document at the far end of a
-#: cross-reference (``annotations.fragments``).
-LINKED_PASSAGE = ("document_id", "order", "anchor")
+#: What the reading view shows of the document at either end of a cross-reference
+#: (``annotations.fragments``).
 LINKED_DOCUMENT = ("slug", "title", "language")
+
+
+@dataclass(frozen=True, slots=True)
+class PassageEnd:
+    """A passage at one end of a cross-reference: what the reading view links to."""
+
+    pk: int
+    document: object
+    order: int
+    anchor: str
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
 
 
 def own_fields(model):
@@ -81,32 +93,50 @@ class DocumentScholarship:
                 self._mark(flag.passage_id, flag)
         crossrefs = list(
             CrossReference.objects.touching_document(document)
-            .select_related("passage", "to_passage", "to_reference", "to_link")
+            .select_related("to_reference", "to_link")
             .only(
                 *own_fields(CrossReference),
-                *(f"passage__{name}" for name in LINKED_PASSAGE),
-                *(f"to_passage__{name}" for name in LINKED_PASSAGE),
                 "to_reference__catalogue_id",
                 "to_reference__title",
                 "to_reference__language",
                 "to_link__title",
             )
+            # Where each end is, as columns: no passage objects for a thousand cross-references.
+            .annotate(
+                source_document=F("passage__document_id"),
+                source_order=F("passage__order"),
+                source_anchor=F("passage__anchor"),
+                target_document=F("to_passage__document_id"),
+                target_order=F("to_passage__order"),
+                target_anchor=F("to_passage__anchor"),
+            )
             .order_by("created")
         )
-        # The few documents at either end, once each rather than once per cross-reference.
-        ends = [crossref.passage for crossref in crossrefs]
-        ends += [crossref.to_passage for crossref in crossrefs if crossref.to_passage_id]
-        # One query whatever there is (this document is always asked for), so that the page's
+        # The few documents at either end, once each rather than once per cross-reference, in
+        # one query whatever there is (this document is always asked for), so that the page's
         # query count does not depend on its records.
-        wanted = {passage.document_id for passage in ends} | {document.pk}
+        wanted = {crossref.source_document for crossref in crossrefs} | {document.pk}
+        wanted |= {crossref.target_document for crossref in crossrefs if crossref.to_passage_id}
         documents = Document.objects.only(*LINKED_DOCUMENT).in_bulk(wanted)
         documents[document.pk] = document
-        for passage in ends:
-            passage.document = documents[passage.document_id]
         for crossref in crossrefs:
-            if crossref.passage.document_id == document.pk:
+            crossref.source = PassageEnd(
+                crossref.passage_id,
+                documents[crossref.source_document],
+                crossref.source_order,
+                crossref.source_anchor,
+            )
+            crossref.target = None
+            if crossref.to_passage_id:
+                crossref.target = PassageEnd(
+                    crossref.to_passage_id,
+                    documents[crossref.target_document],
+                    crossref.target_order,
+                    crossref.target_anchor,
+                )
+            if crossref.source_document == document.pk:
                 self._item(crossref.passage_id).crossrefs.append((crossref, "out"))
-            if crossref.to_passage_id and crossref.to_passage.document_id == document.pk:
+            if crossref.target and crossref.target_document == document.pk:
                 self._item(crossref.to_passage_id).crossrefs.append((crossref, "in"))
 
     def _number(self, annotations):

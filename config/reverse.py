@@ -44,15 +44,27 @@ def _pattern(urlconf, prefix, viewname, names):
     return url
 
 
+def url_maker(viewname, *names):
+    """A function of the values of ``names`` (in that order) giving what
+    ``reverse(viewname, kwargs=…)`` gives, for the current URL configuration and script prefix:
+    for a page that links many records of one kind."""
+    url = _pattern(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, names)
+    if url is None:
+        return lambda *values: reverse(viewname, kwargs=dict(zip(names, values, strict=True)))
+    slots = [PLACEHOLDERS[name] for name in names]
+
+    def make(*values):
+        made = url
+        for slot, value in zip(slots, values, strict=True):
+            made = made.replace(slot, quote(str(value), safe=SAFE))
+        return made
+
+    return make
+
+
 def fast_reverse(viewname, **kwargs):
     """``reverse(viewname, kwargs=kwargs)`` from a pattern reversed once."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    url = _pattern(urlconf, get_script_prefix(), viewname, tuple(sorted(kwargs)))
-    if url is None:
-        return reverse(viewname, kwargs=kwargs)
-    for name, value in kwargs.items():
-        url = url.replace(PLACEHOLDERS[name], quote(str(value), safe=SAFE))
-    return url
+    return url_maker(viewname, *kwargs)(*kwargs.values())
 
 
 def _clear(**kwargs):

@@ -294,10 +294,27 @@ def test_cached_page_is_sent_compressed_to_clients_that_accept_gzip(client, engl
     assert len(packed.content) < len(plain.content) / 3
     for response in (plain, packed, client.get(url)):
         assert "Accept-Encoding" in response["Vary"] and "Cookie" in response["Vary"]
-    # The first request after a write misses, and is compressed too.
+    # The first request after a write misses: it gets the page as rendered (compressed into
+    # the cache only once it has been sent), the next one the compressed copy.
     annotate(scholar, lead, body="Fresh")
     fresh = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    assert fresh["Content-Encoding"] == "gzip" and b"Fresh" in gzip.decompress(fresh.content)
+    assert "Content-Encoding" not in fresh and b"Fresh" in fresh.content
+    assert "Accept-Encoding" in fresh["Vary"] and "Cookie" in fresh["Vary"]
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == fresh.content
+
+
+def test_a_page_the_cache_cannot_store_is_still_served(client, english, lead, scholar, caplog):
+    from unittest import mock
+
+    annotate(scholar, lead)
+    url = english.get_absolute_url()
+    with mock.patch("django.core.cache.backends.locmem.LocMemCache.set", side_effect=OSError):
+        response = client.get(url)
+    assert response.status_code == 200 and b"passage-aside" in response.content
+    assert "Could not store page" in caplog.text
+    assert client.get(url).status_code == 200
 
 
 def test_document_with_counter_reads_what_the_orm_reads(articles, lead, scholar):
