@@ -7,16 +7,29 @@ queries' cost (docs/performance.md, "Reading view").
 
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, Q
 
-from archive.models import Document
+from archive.models import Passage
 from archive.reading import Highlight
+from config.reverse import fast_reverse
 
 from .models import Annotation, CrossReference, DisputedClaim
 
 #: What the reading view shows of the document at either end of a cross-reference
 #: (``annotations.fragments``).
 LINKED_DOCUMENT = ("slug", "title", "language")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEnd:
+    """The document of a passage at the far end of a cross-reference."""
+
+    slug: str
+    title: str
+    language: str
+
+    def get_absolute_url(self):
+        return fast_reverse("archive:document-detail", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,42 +114,29 @@ class DocumentScholarship:
                 "to_reference__language",
                 "to_link__title",
             )
-            # Where each end is, as columns: no passage objects for a thousand cross-references.
-            .annotate(
-                source_document=F("passage__document_id"),
-                source_order=F("passage__order"),
-                source_anchor=F("passage__anchor"),
-                target_document=F("to_passage__document_id"),
-                target_order=F("to_passage__order"),
-                target_anchor=F("to_passage__anchor"),
-            )
             .order_by("created")
         )
-        # The few documents at either end, once each rather than once per cross-reference, in
-        # one query whatever there is (this document is always asked for), so that the page's
-        # query count does not depend on its records.
-        wanted = {crossref.source_document for crossref in crossrefs} | {document.pk}
-        wanted |= {crossref.target_document for crossref in crossrefs if crossref.to_passage_id}
-        documents = Document.objects.only(*LINKED_DOCUMENT).in_bulk(wanted)
-        documents[document.pk] = document
+        # Where each end is (passage, its document), in one query whatever there is (this
+        # document's passages are always asked for), so that the page's query count does not
+        # depend on its records: rows, not passage objects, for a thousand ends. Joined in the
+        # cross-reference query instead, PostgreSQL misjudged how many rows it would join and
+        # read the whole passage table twice.
+        ends = {crossref.passage_id for crossref in crossrefs}
+        ends |= {crossref.to_passage_id for crossref in crossrefs if crossref.to_passage_id}
+        rows = Passage.objects.filter(Q(document=document) | Q(pk__in=ends)).values_list(
+            "pk", "order", "anchor", "document_id", *(f"document__{f}" for f in LINKED_DOCUMENT)
+        )
+        documents, where = {document.pk: document}, {}
+        for pk, order, anchor, document_id, *shown in rows:
+            if document_id not in documents:
+                documents[document_id] = DocumentEnd(*shown)
+            where[pk] = PassageEnd(pk, documents[document_id], order, anchor)
         for crossref in crossrefs:
-            crossref.source = PassageEnd(
-                crossref.passage_id,
-                documents[crossref.source_document],
-                crossref.source_order,
-                crossref.source_anchor,
-            )
-            crossref.target = None
-            if crossref.to_passage_id:
-                crossref.target = PassageEnd(
-                    crossref.to_passage_id,
-                    documents[crossref.target_document],
-                    crossref.target_order,
-                    crossref.target_anchor,
-                )
-            if crossref.source_document == document.pk:
+            crossref.source = where[crossref.passage_id]
+            crossref.target = where.get(crossref.to_passage_id)
+            if crossref.source.document is document:
                 self._item(crossref.passage_id).crossrefs.append((crossref, "out"))
-            if crossref.target and crossref.target_document == document.pk:
+            if crossref.target and crossref.target.document is document:
                 self._item(crossref.to_passage_id).crossrefs.append((crossref, "in"))
 
     def _number(self, annotations):

@@ -57,3 +57,12 @@ def test_postgres_database_stores_text_as_utf8():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_encoding")
         assert cursor.fetchone()[0] == "UTF8"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_connections_plan_no_parallel_queries():
+    """The site's queries are short: a parallel plan read whole tables (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -218,6 +218,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
     )
+    # No parallel query plans for the site's short queries: on two cores PostgreSQL chose a
+    # parallel sequential scan of 30,000 passages over their document index, and the reading
+    # view's annotations took 32 ms instead of 1.5 ms (docs/performance.md, "Reading view").
+    # DJANGO_DB_PARALLEL_WORKERS sets max_parallel_workers_per_gather (PostgreSQL's default: 2).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options",
+        "-c max_parallel_workers_per_gather="
+        + str(int(os.environ.get("DJANGO_DB_PARALLEL_WORKERS", "0"))),
+    )
 
 # ---------------------------------------------------------------------------
 # Performance and scaling out: a shared cache, database connections, a read replica.
