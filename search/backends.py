@@ -28,7 +28,6 @@ from django.db import connection, connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     Expression,
     F,
     FloatField,
@@ -41,6 +40,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import Contains
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from annotations.models import Annotation, DisputedClaim
 from annotations.rendering import render_markdown
@@ -70,6 +71,9 @@ MAX_CANDIDATES_PER_KIND = 200
 #: than this (a page): near spellings rank below every full-text hit, so with a page of those
 #: they could not reach the first page.
 FUZZY_BELOW = 20
+#: For a query of two or more words, PostgreSQL first looks for matches among this many rows
+#: of a kind, read in table order (PostgresBackend.statement).
+QUICK_ROWS = 5000
 
 #: Text search configuration for each document language (see the migrations).
 TEXT_SEARCH_CONFIGS = {
@@ -145,10 +149,6 @@ class TableSQL(Expression):
         )
 
 
-def condition_sql(sql, params=()):
-    return Q(TableSQL(sql, params, output_field=BooleanField()))
-
-
 _BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -197,6 +197,17 @@ class Hit:
     @property
     def kind_label(self):
         return KIND_LABELS[self.kind]
+
+    @property
+    def snippet_html(self):
+        """The snippet with its matches in ``<mark>``, every segment escaped (written here
+        rather than by a template loop over the segments: a page has hundreds of them)."""
+        return mark_safe(
+            "".join(
+                f"<mark>{escape(segment.text)}</mark>" if segment.marked else escape(segment.text)
+                for segment in self.snippet
+            )
+        )
 
 
 class SearchResults:
@@ -348,11 +359,13 @@ class SearchBackend:
 
     @staticmethod
     def records(kind, pks):
+        # Unordered: the hits keep the order of their refs.
         if kind == "passage":
             return (
                 Passage.objects.filter(pk__in=pks)
                 .select_related("document")
                 .defer(f"document__{DOCUMENT_TEXT}")
+                .order_by()
             )
         if kind in ("annotation", "flag"):
             model = Annotation if kind == "annotation" else DisputedClaim
@@ -360,13 +373,18 @@ class SearchBackend:
                 model.objects.filter(pk__in=pks)
                 .select_related("passage__document", "author")
                 .defer(f"passage__document__{DOCUMENT_TEXT}")
+                .order_by()
             )
-        return Reference.objects.filter(pk__in=pks).prefetch_related(
-            Prefetch(
-                "document_links",
-                queryset=DocumentReference.objects.select_related("document")
-                .defer(f"document__{DOCUMENT_TEXT}")
-                .order_by("document__catalogue_id", "role", "order"),
+        return (
+            Reference.objects.filter(pk__in=pks)
+            .order_by()
+            .prefetch_related(
+                Prefetch(
+                    "document_links",
+                    queryset=DocumentReference.objects.select_related("document")
+                    .defer(f"document__{DOCUMENT_TEXT}")
+                    .order_by("document__catalogue_id", "role", "order"),
+                )
             )
         )
 
@@ -423,37 +441,123 @@ class PostgresBackend(SearchBackend):
         return TrigramThreshold()
 
     def ranked(self, kind, queryset, query):
-        """Full-text hits score ``1 + ts_rank_cd``; near spellings (only looked for when full
-        text finds fewer than ``FUZZY_BELOW``) score their word similarity, at most 1.
+        sql, params = self.statement(kind, queryset, query)
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
-        One statement: ``(full text LIMIT n) UNION ALL (near spellings LIMIT n)``. The
-        near-spelling part is gated by ``NOT EXISTS`` (the ``FUZZY_BELOW``-th full-text hit),
-        which PostgreSQL evaluates once, before it: when that hit exists the trigram index is
-        never read. Without words long enough for near spellings, the full-text part alone.
+    def statement(self, kind, queryset, query):
+        """The one statement (SQL, params) that finds and scores the hits of ``kind``.
+
+        Full-text hits score ``1 + ts_rank_cd``; near spellings score their mean word
+        similarity (at most 1). In common table expressions, each evaluated at most once:
+
+        - ``search_quick`` (queries of two or more words): the full-text matches among the
+          first ``QUICK_ROWS`` readable rows of the table, at most ``MAX_CANDIDATES_PER_KIND``.
+          PostgreSQL estimates words to be independent, so for words that go together
+          ("molotov ribbentrop pact": 6 % of the annotations, estimated 0.2 %) it would
+          otherwise build the GIN bitmaps of every match (100 ms) to return 200 of them;
+        - ``search_full``: the rest of the full-text matches, up to the cap, planned as
+          PostgreSQL sees fit (indexes for rare words, a scan that stops early for common
+          ones) — only run when ``search_quick`` found fewer than the cap;
+        - near spellings, only run when full text found fewer than ``FUZZY_BELOW``.
+
+        A gate is an uncorrelated subquery (``(SELECT count(*) FROM …) < n``), which PostgreSQL
+        evaluates once, before the part it guards: when it is false, that part — and the
+        trigram index — is never read.
         """
+        cap = MAX_CANDIDATES_PER_KIND
+        pk = queryset.model._meta.pk.column
+
+        def gate(cte, below):
+            """``cte`` holds fewer than ``below`` rows, and the row is not one of them."""
+            return (
+                TableSQL(f"(SELECT count(*) FROM {cte}) < %s", [below], BooleanField()),
+                TableSQL(f"{{table}}.{pk} NOT IN (SELECT pk FROM {cte})", (), BooleanField()),
+            )
+
         condition, score = self.full_text(kind, query)
-        full_text = queryset.filter(condition)
-        hits = (
-            full_text.annotate(score=score)
-            .order_by()
-            .values_list("pk", "score")[:MAX_CANDIDATES_PER_KIND]
+        ctes, params = [], []
+        full = queryset.filter(condition)
+        if self.needs_quick(query):
+            quick_sql, quick_params = self.quick(kind, queryset, query)
+            ctes.append(f"search_quick (pk, score) AS MATERIALIZED ({quick_sql})")
+            params += quick_params
+            full = full.filter(
+                TableSQL("(SELECT count(*) FROM search_quick) < %s", [cap], BooleanField()),
+                TableSQL(
+                    f"{{table}}.{pk} NOT IN (SELECT pk FROM search_quick)", (), BooleanField()
+                ),
+            )
+        full_sql, full_params = (
+            full.annotate(score=score).order_by().values_list("pk", "score")[:cap].query
+        ).sql_with_params()
+        ctes.append(f"search_full (pk, score) AS MATERIALIZED ({full_sql})")
+        params += full_params
+        parts = ["search_quick", "search_full"] if len(ctes) == 2 else ["search_full"]
+        ctes.append(
+            "search_hits (pk, score) AS ("
+            + " UNION ALL ".join(f"SELECT pk, score FROM {part}" for part in parts)
+            + ")"
         )
+        sql = f"WITH {', '.join(ctes)} SELECT pk, score FROM search_hits"
         fuzzy, similarity = self.fuzzy(query)
         if fuzzy is not None:
-            few = ~Exists(full_text.order_by()[FUZZY_BELOW - 1 : FUZZY_BELOW])
-            near = (
-                queryset.filter(few, fuzzy, ~condition)
+            near_sql, near_params = (
+                queryset.filter(
+                    TableSQL(
+                        "(SELECT count(*) FROM search_hits) < %s", [FUZZY_BELOW], BooleanField()
+                    ),
+                    fuzzy,
+                    TableSQL(
+                        f"{{table}}.{pk} NOT IN (SELECT pk FROM search_hits)", (), BooleanField()
+                    ),
+                )
                 .annotate(score=similarity)
                 .order_by()
-                .values_list("pk", "score")[:MAX_CANDIDATES_PER_KIND]
-            )
-            hits = hits.union(near, all=True)
-        return hits
+                .values_list("pk", "score")[:cap]
+                .query
+            ).sql_with_params()
+            sql += f" UNION ALL ({near_sql})"
+            params += near_params
+        return sql, tuple(params)
 
     @staticmethod
-    def full_text(kind, query):
-        """(condition, score) of a full-text match of ``query`` in the stored vectors."""
-        params = [query.websearch_text()]
+    def needs_quick(query):
+        """Whether some OR-group has two or more words to find together (a phrase counts)."""
+        return any(
+            sum(len(term.folded.split()) for term in group.include) >= 2 for group in query.groups
+        )
+
+    def quick(self, kind, queryset, query):
+        """(SQL, params) of the full-text matches among the first ``QUICK_ROWS`` readable rows
+        (see ``statement``): a scan that stops at ``QUICK_ROWS`` rows or at the cap."""
+        columns = {
+            "search_pk": F("pk"),
+            "search_english": TableSQL("{table}.search_english", (), TextField()),
+            "search_romanian": TableSQL("{table}.search_romanian", (), TextField()),
+        }
+        if kind == "passage":
+            columns["search_language"] = F("document__language")
+        rows_sql, rows_params = (
+            queryset.order_by().values(**columns)[:QUICK_ROWS].query.sql_with_params()
+        )
+        match, match_params, rank, rank_params = self.full_text_sql(kind, query, "rows")
+        sql = (
+            f"SELECT rows.search_pk, {rank} FROM ({rows_sql}) AS rows "
+            f"WHERE {match} LIMIT {MAX_CANDIDATES_PER_KIND}"
+        )
+        return sql, [*rank_params, *rows_params, *match_params]
+
+    @staticmethod
+    def full_text_sql(kind, query, table):
+        """(match, params, score, params): SQL text of a full-text match and its score over
+        ``table``'s stored vectors (``table.search_language`` for a passage's language)."""
+        websearch = query.websearch_text()
+        english, romanian = (
+            TEXT_SEARCH_CONFIGS[Language.ENGLISH],
+            TEXT_SEARCH_CONFIGS[Language.ROMANIAN],
+        )
 
         def tsquery(config):
             return f"websearch_to_tsquery('{config}'::regconfig, %s)"
@@ -462,30 +566,68 @@ class PostgresBackend(SearchBackend):
             # A query of stop words only ("the") is empty in that configuration and matches
             # nothing; saying so lets PostgreSQL drop the condition when it plans the query
             # (numnode of a constant is folded), instead of testing every record's vector.
-            column = VECTOR_COLUMNS[config]
-            return f"(numnode({tsquery(config)}) > 0 AND {{table}}.{column} @@ {tsquery(config)})"
+            column = f"{table}.{VECTOR_COLUMNS[config]}"
+            return f"(numnode({tsquery(config)}) > 0 AND {column} @@ {tsquery(config)})"
 
         def rank(config):
-            return f"ts_rank_cd({{table}}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)"
+            return f"ts_rank_cd({table}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)"
 
+        if kind == "passage":
+            # Only for the quick part; the full part joins the document (full_text).
+            is_romanian = f"{table}.search_language = '{Language.ROMANIAN}'"
+            return (
+                f"(({match(romanian)} AND {is_romanian}) OR "
+                f"({match(english)} AND NOT {is_romanian}))",
+                [websearch] * 4,
+                f"1.0 + CASE WHEN {is_romanian} THEN {rank(romanian)} ELSE {rank(english)} END",
+                [websearch] * 2,
+            )
+        # Scholars write in either language, and a reference's line mixes languages.
+        return (
+            f"({match(english)} OR {match(romanian)})",
+            [websearch] * 4,
+            f"1.0 + GREATEST({rank(english)}, {rank(romanian)})",
+            [websearch] * 2,
+        )
+
+    def full_text(self, kind, query):
+        """(condition, score) of a full-text match of ``query`` in the stored vectors, as
+        expressions of the queryset's table."""
+        if kind != "passage":
+            match, match_params, rank, rank_params = self.full_text_sql(kind, query, "{table}")
+            return (
+                Q(TableSQL(match, match_params, BooleanField())),
+                TableSQL(rank, rank_params),
+            )
+        # The document's language decides the configuration: through the joined document.
+        websearch = query.websearch_text()
+        is_romanian = Q(document__language=Language.ROMANIAN)
         english, romanian = (
             TEXT_SEARCH_CONFIGS[Language.ENGLISH],
             TEXT_SEARCH_CONFIGS[Language.ROMANIAN],
         )
-        if kind == "passage":
-            # The document's language decides the configuration.
-            is_romanian = Q(document__language=Language.ROMANIAN)
-            condition = (condition_sql(match(romanian), params * 2) & is_romanian) | (
-                condition_sql(match(english), params * 2) & ~is_romanian
+
+        def tsquery(config):
+            return f"websearch_to_tsquery('{config}'::regconfig, %s)"
+
+        def match(config):
+            column = f"{{table}}.{VECTOR_COLUMNS[config]}"
+            return Q(
+                TableSQL(
+                    f"(numnode({tsquery(config)}) > 0 AND {column} @@ {tsquery(config)})",
+                    [websearch] * 2,
+                    BooleanField(),
+                )
             )
-            score = Case(
-                When(is_romanian, then=TableSQL(f"1.0 + {rank(romanian)}", params)),
-                default=TableSQL(f"1.0 + {rank(english)}", params),
+
+        def rank(config):
+            return TableSQL(
+                f"1.0 + ts_rank_cd({{table}}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)",
+                [websearch],
             )
-        else:
-            # Scholars write in either language, and a reference's line mixes languages.
-            condition = condition_sql(f"({match(english)} OR {match(romanian)})", params * 4)
-            score = TableSQL(f"1.0 + GREATEST({rank(english)}, {rank(romanian)})", params * 2)
+
+        condition = (match(romanian) & is_romanian) | (match(english) & ~is_romanian)
+        score = Case(When(is_romanian, then=rank(romanian)), default=rank(english))
         return condition, score
 
     @staticmethod
@@ -515,18 +657,28 @@ class PostgresBackend(SearchBackend):
         if not conditions:
             return None, None
         score = scores[0] if len(scores) == 1 else f"GREATEST({', '.join(scores)})"
-        return condition_sql(f"({' OR '.join(conditions)})", params), TableSQL(score, score_params)
+        condition = TableSQL(f"({' OR '.join(conditions)})", params, BooleanField())
+        return condition, TableSQL(score, score_params)
 
 
 class TrigramThreshold:
-    """A transaction in which pg_trgm's word-similarity threshold is ours (SET LOCAL)."""
+    """A transaction with the search's own settings (``set_config(…, true)``: SET LOCAL):
+
+    - pg_trgm's word-similarity threshold (``WORD_SIMILARITY_THRESHOLD``);
+    - no synchronized sequential scans. For a table larger than a quarter of the shared
+      buffers PostgreSQL otherwise starts a scan where the previous one stopped, so "the
+      first 200 matches" of a common word — and so the results, and which page a hit is on —
+      changed from one request to the next.
+    """
 
     def __enter__(self):
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD:.2f}"
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "set_config('synchronize_seqscans', 'off', true)",
+                [f"{WORD_SIMILARITY_THRESHOLD:.2f}"],
             )
 
     def __exit__(self, *exc_info):

@@ -4,6 +4,7 @@ Skipped on SQLite (CI runs the suite on both databases).
 """
 
 import random
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from annotations.models import DisputedClaim
 from archive.models import Passage, PassageKind
+from search import backends
 from search.backends import FUZZY_BELOW, KINDS, get_backend
 from search.text import fold, parse_query
 from tests.factories import make_document, make_passage
@@ -41,12 +43,14 @@ def passage_scores(q):
     return {ref.pk: ref.score for ref in refs(q, kind="passage")}
 
 
-def plan(kind, q, **options):
+def plan(kind, q, analyze=False):
     """EXPLAIN of the one statement that finds and scores the hits of ``kind``."""
     backend = get_backend()
     queryset = backend.base_queryset(kind, user=AnonymousUser())
+    statement, params = backend.statement(kind, queryset, parse_query(q))
     with backend.session():
-        return backend.ranked(kind, queryset, parse_query(q)).explain(**options)
+        explained = sql(("EXPLAIN ANALYZE " if analyze else "EXPLAIN ") + statement, params)
+    return "\n".join(line for (line,) in explained)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,10 +331,10 @@ def test_planner_chooses_the_passage_indexes_on_its_own(large_catalogue):
 
 def test_trigram_index_is_not_read_when_full_text_finds_a_page(large_catalogue):
     # "border" is in most of the 3,000 passages: the statement still holds the near-spelling
-    # part, but its gate (NOT EXISTS the FUZZY_BELOW-th full-text hit) is false, so PostgreSQL
-    # never runs it (docs/performance.md, "Search").
+    # part, but its gate (fewer than FUZZY_BELOW full-text hits) is false, so PostgreSQL never
+    # runs it (docs/performance.md, "Search").
     explained = plan("passage", "border", analyze=True)
-    assert "One-Time Filter: (NOT $" in explained, explained
+    assert re.search(rf"One-Time Filter: \(\$\d+ < {FUZZY_BELOW}\)", explained), explained
     reads_folded_text = [
         line for line in explained.splitlines() if "search_passage_trigram" in line or "<%" in line
     ]
@@ -356,6 +360,35 @@ def test_near_spellings_only_when_full_text_finds_less_than_a_page(
         found = {ref.pk for ref in refs("Zbrucz", kind=None)}
     assert len(found) == (exact + 1 if exact < FUZZY_BELOW else exact)
     assert (near.pk in found) == (exact < FUZZY_BELOW)
+
+
+def test_two_words_are_looked_for_in_the_first_rows_then_in_the_rest(monkeypatch):
+    monkeypatch.setattr(backends, "QUICK_ROWS", 5)
+    document = make_document(language="en")
+    matching = [make_passage(document, text="The red army, first.")]
+    for number in range(10):
+        make_passage(document, text=f"Filler {number}.")
+    matching += [make_passage(document, text=f"The red army again, {n}.") for n in range(3)]
+    results = get_backend().search(parse_query("red army"), user=AnonymousUser(), kind="passage")
+    # Whichever rows the first five are, the rest of the table is searched as well.
+    assert {ref.pk for ref in results.refs} == {passage.pk for passage in matching}
+    assert not results.capped
+
+
+def test_two_words_found_in_the_first_rows_up_to_the_cap_end_the_search(monkeypatch):
+    monkeypatch.setattr(backends, "QUICK_ROWS", 5)
+    monkeypatch.setattr(backends, "MAX_CANDIDATES_PER_KIND", 2)
+    monkeypatch.setattr(backends, "MAX_RESULTS_PER_KIND", 2)
+    document = make_document(language="en")
+    for number in range(12):
+        make_passage(document, text=f"The red army, passage {number}.")
+    results = get_backend().search(parse_query("red army"), user=AnonymousUser(), kind="passage")
+    assert len(results.refs) == 2 and results.capped == ["passage"]
+    explained = plan("passage", "red army", analyze=True)
+    full = explained[explained.index("CTE search_full") : explained.index("CTE search_hits")]
+    assert re.search(r"One-Time Filter: \(\$\d+ < 2\)", full), explained
+    scans = [line for line in full.splitlines() if "Scan on archive_passage" in line]
+    assert scans and all("never executed" in line for line in scans), explained
 
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "passage"])
