@@ -233,22 +233,17 @@ def _word_matches(word, term):
     return False
 
 
-def snippet(text, words, length=SNIPPET_LENGTH):
-    """Cut ``text`` to about ``length`` characters around its first match; mark matching words.
+@lru_cache(maxsize=32768)
+def _is_match(word, words):
+    """Whether a word of the text (as written) answers one of the folded query ``words``."""
+    folded = _fold_word(word)
+    return any(_word_matches(folded, term) for term in words)
 
-    Returns a list of ``Segment``; templates escape each segment and wrap marked ones in
-    ``<mark>``, so nothing of ``text`` is ever trusted as HTML.
-    """
-    text = text or ""
-    marks = []
-    for match in WORD.finditer(text):
-        folded = _fold_word(match.group())
-        if any(_word_matches(folded, word) for word in words):
-            marks.append((match.start(), match.end()))
 
+def _window(text, first, length):
+    """(start, end) of about ``length`` characters of ``text`` around position ``first``."""
     start, end = 0, len(text)
     if len(text) > length:
-        first = marks[0][0] if marks else 0
         start = max(0, first - length // 4)
         if start:
             space = text.find(" ", start)
@@ -257,6 +252,27 @@ def snippet(text, words, length=SNIPPET_LENGTH):
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > start else end
+    return start, end
+
+
+def snippet(text, words, length=SNIPPET_LENGTH):
+    """Cut ``text`` to about ``length`` characters around its first match; mark matching words.
+
+    Returns a list of ``Segment``; templates escape each segment and wrap marked ones in
+    ``<mark>``, so nothing of ``text`` is ever trusted as HTML.
+    """
+    text = text or ""
+    words = tuple(words)
+    marks, start, end = [], None, None
+    for match in WORD.finditer(text):
+        if end is not None and match.start() >= end:
+            break  # past the part shown: the rest need not be marked
+        if _is_match(match.group(), words):
+            marks.append((match.start(), match.end()))
+            if start is None:
+                start, end = _window(text, match.start(), length)
+    if start is None:
+        start, end = _window(text, 0, length)
 
     segments = [Segment("…")] if start else []
     position = start

@@ -363,6 +363,7 @@ def test_near_spellings_only_when_full_text_finds_less_than_a_page(
 
 
 def test_two_words_are_looked_for_in_the_first_rows_then_in_the_rest(monkeypatch):
+    monkeypatch.setattr(backends, "QUICK_KINDS", {"passage"})
     monkeypatch.setattr(backends, "QUICK_ROWS", 5)
     document = make_document(language="en")
     matching = [make_passage(document, text="The red army, first.")]
@@ -376,6 +377,7 @@ def test_two_words_are_looked_for_in_the_first_rows_then_in_the_rest(monkeypatch
 
 
 def test_two_words_found_in_the_first_rows_up_to_the_cap_end_the_search(monkeypatch):
+    monkeypatch.setattr(backends, "QUICK_KINDS", {"passage"})
     monkeypatch.setattr(backends, "QUICK_ROWS", 5)
     monkeypatch.setattr(backends, "MAX_CANDIDATES_PER_KIND", 2)
     monkeypatch.setattr(backends, "MAX_RESULTS_PER_KIND", 2)
@@ -389,6 +391,13 @@ def test_two_words_found_in_the_first_rows_up_to_the_cap_end_the_search(monkeypa
     assert re.search(r"One-Time Filter: \(\$\d+ < 2\)", full), explained
     scans = [line for line in full.splitlines() if "Scan on archive_passage" in line]
     assert scans and all("never executed" in line for line in scans), explained
+
+
+def test_only_annotations_of_several_words_are_first_looked_for_in_the_first_rows():
+    assert "CTE search_quick" in plan("annotation", "red army")
+    assert "CTE search_quick" in plan("annotation", '"red army"')
+    assert "CTE search_quick" not in plan("annotation", "army")
+    assert "CTE search_quick" not in plan("passage", "red army")
 
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "passage"])
