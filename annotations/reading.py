@@ -11,7 +11,6 @@ from django.db.models import F, Q
 
 from archive.models import Passage
 from archive.reading import Highlight
-from config.reverse import fast_reverse
 
 from .models import Annotation, CrossReference, DisputedClaim
 
@@ -28,9 +27,6 @@ class DocumentEnd:
     title: str
     language: str
 
-    def get_absolute_url(self):
-        return fast_reverse("archive:document-detail", slug=self.slug)
-
 
 @dataclass(frozen=True, slots=True)
 class PassageEnd:
@@ -40,9 +36,6 @@ class PassageEnd:
     document: object
     order: int
     anchor: str
-
-    def get_absolute_url(self):
-        return f"{self.document.get_absolute_url()}#{self.anchor}"
 
 
 def own_fields(model):

@@ -435,6 +435,28 @@ class SearchBackend:
         )
 
 
+def tsquery_sql(config):
+    """``websearch_to_tsquery`` in ``config`` of the query text (one parameter)."""
+    return f"websearch_to_tsquery('{config}'::regconfig, %s)"
+
+
+def match_sql(table, config):
+    """Whether ``table``'s stored vector in ``config`` matches the query (two parameters).
+
+    A query of stop words only ("the") is empty in that configuration and matches nothing;
+    saying so lets PostgreSQL drop the condition when it plans the query (numnode of a
+    constant is folded), instead of testing every record's vector.
+    """
+    column = f"{table}.{VECTOR_COLUMNS[config]}"
+    return f"(numnode({tsquery_sql(config)}) > 0 AND {column} @@ {tsquery_sql(config)})"
+
+
+def rank_sql(table, config):
+    """Cover-density rank of ``table``'s stored vector in ``config``, normalised to
+    rank / (rank + 1) (one parameter)."""
+    return f"ts_rank_cd({table}.{VECTOR_COLUMNS[config]}, {tsquery_sql(config)}, 32)"
+
+
 class PostgresBackend(SearchBackend):
     """Full text over stored vectors, ranked; near spellings when full text finds few hits."""
 
@@ -562,18 +584,11 @@ class PostgresBackend(SearchBackend):
             TEXT_SEARCH_CONFIGS[Language.ROMANIAN],
         )
 
-        def tsquery(config):
-            return f"websearch_to_tsquery('{config}'::regconfig, %s)"
-
         def match(config):
-            # A query of stop words only ("the") is empty in that configuration and matches
-            # nothing; saying so lets PostgreSQL drop the condition when it plans the query
-            # (numnode of a constant is folded), instead of testing every record's vector.
-            column = f"{table}.{VECTOR_COLUMNS[config]}"
-            return f"(numnode({tsquery(config)}) > 0 AND {column} @@ {tsquery(config)})"
+            return match_sql(table, config)
 
         def rank(config):
-            return f"ts_rank_cd({table}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)"
+            return rank_sql(table, config)
 
         if kind == "passage":
             # Only for the quick part; the full part joins the document (full_text).
@@ -610,24 +625,11 @@ class PostgresBackend(SearchBackend):
             TEXT_SEARCH_CONFIGS[Language.ROMANIAN],
         )
 
-        def tsquery(config):
-            return f"websearch_to_tsquery('{config}'::regconfig, %s)"
-
         def match(config):
-            column = f"{{table}}.{VECTOR_COLUMNS[config]}"
-            return Q(
-                TableSQL(
-                    f"(numnode({tsquery(config)}) > 0 AND {column} @@ {tsquery(config)})",
-                    [websearch] * 2,
-                    BooleanField(),
-                )
-            )
+            return Q(TableSQL(match_sql("{table}", config), [websearch] * 2, BooleanField()))
 
         def rank(config):
-            return TableSQL(
-                f"1.0 + ts_rank_cd({{table}}.{VECTOR_COLUMNS[config]}, {tsquery(config)}, 32)",
-                [websearch],
-            )
+            return TableSQL(f"1.0 + {rank_sql('{table}', config)}", [websearch])
 
         condition = (match(romanian) & is_romanian) | (match(english) & ~is_romanian)
         score = Case(When(is_romanian, then=rank(romanian)), default=rank(english))

@@ -17,24 +17,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand
 from django.test import Client
 
+from bench.run import SEARCH_QUERIES
 from search.backends import get_backend
 from search.text import parse_query
 
-#: The benchmark's queries (bench/run.py, SEARCH_QUERIES).
-QUERIES = [
-    "soviet",
-    "romania",
-    "the",
-    "ultimatum",
-    "bessarabia soviet",
-    "red army",
-    "northern bukovina",
-    "molotov ribbentrop pact",
-    "soviet union romania",
-    "deportations",
-    "chisinau",
-    "basarabia",
-]
+#: The benchmark's queries.
+QUERIES = SEARCH_QUERIES
 
 
 def percentile(values, share):
