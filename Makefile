@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Local development runs with debug on, so no secret key is needed; production sets its own.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install install-test migrate load serve lint format fixtures screenshots bench clean
+.PHONY: run test test-fast install install-test migrate load serve lint format fixtures screenshots bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,18 @@ run: load
 	@echo "Serving the archive at http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: install test dependencies, check migrations and lint, run every test
+# Test workers (pytest-xdist): one database and one Chromium each. Two measured best on this
+# two-core machine (docs/testing.md); `make test PYTEST_WORKERS=auto` uses one per core.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
+
+## test: install test dependencies, check migrations and lint, run every test (in parallel)
 test: install-test lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+## test-fast: the inner loop while developing: SQLite, no browser, in parallel (no lint)
+test-fast: install-test
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 lint: install-test
 	$(PY) manage.py makemigrations --check --dry-run

@@ -35,12 +35,6 @@ def accept_all(user, romanian):
         services.accept_alignment(suggestion=suggestion, user=user)
 
 
-@pytest.fixture
-def demo(articles):
-    call_command("loaddata", "demo", verbosity=0)
-    return articles
-
-
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------

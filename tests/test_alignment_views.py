@@ -4,7 +4,6 @@ import re
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,12 +32,6 @@ def alignment_url(slug=ROMANIAN):
 
 def discrepancy_url(slug=ROMANIAN):
     return reverse("alignment:decide-discrepancy", kwargs={"slug": slug})
-
-
-@pytest.fixture
-def demo(articles):
-    call_command("loaddata", "demo", verbosity=0)
-    return articles
 
 
 def text(response):

@@ -187,12 +187,6 @@ def assert_span(passage, exact, start, end):
     assert passage.text[start:end] == exact
 
 
-@pytest.fixture
-def demo(articles):
-    load_demo()
-    return articles
-
-
 # -- alignment -------------------------------------------------------------------------------
 
 

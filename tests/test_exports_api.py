@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from annotations.models import Annotation
@@ -135,8 +134,7 @@ def test_api_page_documents_the_endpoints(client, db):
     assert 'href="/api/"' in home  # the footer links it
 
 
-def test_pages_link_their_exports(client, scholar):
-    call_command("loaddata", "articles", "demo", verbosity=0)
+def test_pages_link_their_exports(demo, client, scholar):
     page = client.get(f"/documents/{RO}/").content.decode()
     assert "Cite this document" in page
     assert "Wikipedia contributors. “Ocuparea sovietică a Basarabiei și Bucovinei de Nord.”" in page

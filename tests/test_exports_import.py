@@ -237,10 +237,9 @@ def test_dry_run_stores_nothing(tmp_path, articles, scholar):
     assert not Version.objects.exists()
 
 
-def test_round_trip_of_this_archives_export(tmp_path, scholar, other_scholar):
+def test_round_trip_of_this_archives_export(demo, tmp_path, scholar, other_scholar):
     """Export a document's collection, import it into the same document as if it came from
     another archive: each annotation lands on the same span."""
-    call_command("loaddata", "articles", "demo", verbosity=0)
     response = Client().get(f"/documents/{RO}/annotations.jsonld")
     collection = json.loads(response.content)
     # As exported, the archive's own annotations are recognised and skipped.

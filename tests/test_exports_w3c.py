@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from jsonschema import Draft202012Validator
 from pyld import jsonld
@@ -12,7 +11,7 @@ from pyld import jsonld
 from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim, Evidence
 from annotations.services import TargetData
-from archive.models import Document, Reference
+from archive.models import Reference
 from exports.w3c import ANNO_CONTEXT, JSONLD_CONTENT_TYPE
 
 DATA = Path(__file__).parent / "data" / "w3c"
@@ -54,12 +53,6 @@ def quads(data):
     return jsonld.to_rdf(
         data, {"format": "application/n-quads", "documentLoader": load_context}
     ).splitlines()
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "articles", "demo", verbosity=0)
-    return {doc.language: doc for doc in Document.objects.all()}
 
 
 @pytest.fixture

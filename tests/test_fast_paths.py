@@ -59,7 +59,7 @@ TEXTS = st.text(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(text=TEXTS, length=st.integers(min_value=1, max_value=160))
 def test_truncate_is_truncatechars(text, length):
     assert truncate(text, length) == Truncator(text).chars(length)

@@ -4,7 +4,9 @@ import hashlib
 from io import StringIO
 
 import pytest
+from django.core import serializers
 from django.core.management import call_command
+from django.db import transaction
 
 from archive.importers.fixture import serialize_documents
 from archive.importers.manifest import import_manifest, load_manifest
@@ -20,7 +22,7 @@ from archive.models import (
     Reference,
     Section,
 )
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_SETS, ROOT, fixture_models
 
 FIXTURE = ROOT / "fixtures" / "articles.json"
 SOURCES = ROOT / "fixtures" / "sources"
@@ -224,3 +226,26 @@ def test_romanian_text_keeps_its_repetition_and_its_cedilla():
     assert sum(text.count("ş") for text in texts) == 1  # U+015F, s with cedilla
     assert "Basarabiei şi cesiunea" in texts[2]
     assert sum(text.count("ș") for text in texts) == 34  # U+0219, s with comma below
+
+
+def rows_by_natural_key(labels):
+    """Every row of the set's models, serialised by natural keys (so pks do not matter)."""
+    rows = [row for model in fixture_models(labels) for row in model._default_manager.all()]
+    serialised = serializers.serialize(
+        "python", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+    return sorted(repr(row) for row in serialised)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(FIXTURE_SETS))
+def test_fixture_snapshots_load_the_same_rows_as_loaddata(name, fixture_snapshots):
+    """The suite's `articles` and `demo` (tests/conftest.py) load snapshots by primary key."""
+    labels = FIXTURE_SETS[name]
+    with transaction.atomic():
+        call_command("loaddata", *labels, verbosity=0)
+        by_natural_keys = rows_by_natural_key(labels)
+        transaction.set_rollback(True)
+    call_command("loaddata", str(fixture_snapshots[name]), verbosity=0)
+    assert len(by_natural_keys) == {"articles": 181, "demo": 224}[name]
+    assert rows_by_natural_key(labels) == by_natural_keys

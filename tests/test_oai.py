@@ -394,6 +394,7 @@ def live_catalogue(transactional_db, live_server, settings):
     return live_server.url + "/oai/"
 
 
+@pytest.mark.commits("harvesters read the live server over HTTP, from its own threads")
 def test_harvest_with_oaipmh_scythe(live_catalogue):
     from oaipmh_scythe import Scythe
 
@@ -412,6 +413,7 @@ def test_harvest_with_oaipmh_scythe(live_catalogue):
         assert record.metadata["creator"] == ["King, Charles"]
 
 
+@pytest.mark.commits("harvesters read the live server over HTTP, from its own threads")
 def test_harvest_with_pyoai_client(live_catalogue):
     from oaipmh.client import Client as OAIClient
     from oaipmh.metadata import MetadataRegistry, oai_dc_reader

@@ -16,7 +16,8 @@ from archive.importers.plaintext import is_blank, parse, split_lines
 from exports import importer as w3c_import
 from search.text import parse_query
 
-PROFILE = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# How many examples each property tries comes from the Hypothesis profile (tests/conftest.py).
+PROFILE = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like the received files: headings, list items, quotations, references,
 # notes markers, blank lines, CRLF, plus anything at all.
@@ -167,7 +168,6 @@ ANNOTATION_LIKE = st.fixed_dictionaries(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -50,6 +50,7 @@ def test_a_read_inside_a_transaction_on_the_primary_stays_on_the_primary():
 
 
 @pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+@pytest.mark.commits("the replica alias is a second connection: it sees committed rows only")
 def test_anonymous_reads_use_the_replica_and_everything_else_the_primary(client, scholar):
     call_command("loaddata", "articles", verbosity=0)
     english = Document.objects.get(language="en")

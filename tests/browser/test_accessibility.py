@@ -23,9 +23,9 @@ from django.test import Client
 from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.models import Reference
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, LIVE_SERVER
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

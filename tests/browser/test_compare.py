@@ -9,9 +9,9 @@ from alignment import services
 from alignment.models import DiscrepancySuggestion
 from annotations.models import DisputedClaim
 from annotations.permissions import MODERATORS
-from tests.conftest import make_user
+from tests.conftest import LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 
 def log_in(page, base, username):

@@ -19,9 +19,9 @@ from annotations.permissions import (
     SCHOLARS,
 )
 from annotations.services import TargetData
-from tests.conftest import make_user
+from tests.conftest import LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 CONFLICT = "Someone saved this annotation while you were editing"
 RACE_ROUNDS = 10

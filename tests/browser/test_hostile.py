@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from annotations import services
 from annotations.services import TargetData
 from archive.models import ExternalLink
-from tests.conftest import make_user
+from tests.conftest import LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 NASTY = [
     "<script>window.__xss = 1</script>",

@@ -23,9 +23,9 @@ from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from annotations.permissions import SCHOLARS
 from annotations.services import TargetData
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, make_user
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 QUOTE = "Soviet Union occupied Bessarabia"
 BODY = "The *occupation* began on 28 June."

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from annotations import services
 from annotations.permissions import MODERATORS, SCHOLARS
 from annotations.services import TargetData
-from tests.conftest import make_user
+from tests.conftest import LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 
 def test_moderator_works_the_queue_and_the_reading_view_follows(

@@ -3,7 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from tests.conftest import LIVE_SERVER
+
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 
 def test_reader_follows_table_of_contents_link_to_passage(

@@ -12,9 +12,9 @@ from annotations.models import Annotation, CrossReference, DisputedClaim
 from annotations.permissions import (
     SCHOLARS,
 )
-from tests.conftest import make_user
+from tests.conftest import LIVE_SERVER, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
 PHRASE = "Soviet Union occupied Bessarabia"
 FLAGGED = "following an ultimatum made to Romania on 26 June 1940"
