@@ -23,7 +23,7 @@ from django.test import Client
 from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.models import Reference
-from tests.conftest import ARTIFACTS, LIVE_SERVER
+from tests.conftest import ARTIFACTS, LIVE_SERVER, load_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
 
@@ -48,9 +48,9 @@ RUN_AXE = """async ([tags, rules]) => {
 }"""
 
 
-def load_demo():
+def load_demo(fixture_snapshots):
     """The articles and the demo scholarship, with first versions and one edit (for a diff)."""
-    call_command("loaddata", "articles", "demo", verbosity=0)
+    load_set(fixture_snapshots, "demo")
     call_command("record_initial_versions", verbosity=0)
     scholar = User.objects.get(username="scholar")
     annotation = (
@@ -214,8 +214,8 @@ def blocking(violations):
 
 
 @pytest.fixture
-def demo(live_server, transactional_db):
-    annotation = load_demo()
+def demo(live_server, transactional_db, fixture_snapshots):
+    annotation = load_demo(fixture_snapshots)
     flag = DisputedClaim.objects.filter(passage__document__slug=ROMANIAN, start__isnull=False)
     return {
         "annotation": annotation.get_absolute_url(),
