@@ -51,9 +51,17 @@ def recreate_postgres_database(admin_url, name):
     """Drop and create database ``name`` through the server at ``admin_url``."""
     import psycopg
 
+    drop_postgres_database(admin_url, name)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+
+
+def drop_postgres_database(admin_url, name):
+    """Drop database ``name``, closing its connections, so that no test leaves one behind."""
+    import psycopg
+
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
 
 
 def setup_django(database_url):

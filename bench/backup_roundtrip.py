@@ -34,7 +34,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import manage, recreate_postgres_database, setup_django  # noqa: E402
+from _common import (  # noqa: E402
+    drop_postgres_database,
+    manage,
+    recreate_postgres_database,
+    setup_django,
+)
 
 EXCLUDE = ["contenttypes", "auth.permission", "admin.logentry", "sessions"]
 
@@ -140,6 +145,8 @@ def roundtrip_postgres(server, seconds):
         now = table_checksums(live.cursor())
     differences = [table for table in before if before[table] != after.get(table)]
     differences += [table for table in after if table not in before]
+    for name in (source, target):
+        drop_postgres_database(f"{server}/postgres", name)
     return {
         "mode": "postgres (pg_dump -Fc / pg_restore)",
         "writer steps during the run": sum(counts.values()),

@@ -83,6 +83,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_postgres)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def close_connections_at_the_end(django_db_setup):
+    """Close every alias's connection before the test databases are dropped.
+
+    The replica alias (a mirror of the default) has a connection of its own; left open, it
+    keeps PostgreSQL from dropping the worker's test database.
+    """
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
 FIXTURE_SETS = {"articles": ("articles",), "demo": ("articles", "demo")}
 
 
