@@ -37,8 +37,8 @@ run: load
 	@echo "Serving the archive at http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Test workers (pytest-xdist): one database and one Chromium each. Two measured best on this
-# two-core machine (docs/testing.md); `make test PYTEST_WORKERS=auto` uses one per core.
+# Test workers (pytest-xdist): one database and one Chromium each; two, one per core of the
+# project's machines (docs/testing.md). `make test PYTEST_WORKERS=auto` uses one per core.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 
