@@ -119,6 +119,10 @@ def _diff_url(annotation):
     return f"{url}?from={versions[0].pk}&to={versions[-1].pk}"
 
 
+def _passage_number(w):
+    return {"slug": w["passage"].document.slug, "number": w["passage"].order}
+
+
 def _document(w):
     return {"slug": w["document"].slug}
 
@@ -135,7 +139,9 @@ def _reference(w):
 SITE_ROWS = [
     ("home", "archive:home", lambda w: {}),
     ("document list", "archive:document-list", lambda w: {}),
-    ("document", "archive:document-detail", lambda w: {"slug": w["document"].slug}),
+    ("document", "reading:document-detail", lambda w: {"slug": w["document"].slug}),
+    ("passage", "reading:passage-detail", lambda w: _passage_number(w)),
+    ("passage panel", "reading:passage-panel", lambda w: _passage_number(w)),
     ("reference list", "archive:reference-list", lambda w: {}),
     (
         "reference",
