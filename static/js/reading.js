@@ -132,14 +132,18 @@
     load(form.closest(".margin-panel"), form.action + (query ? "?" + query : ""), true);
   });
 
-  function fromHash() {
+  // #p-N opens that passage's panel: on load without moving the focus (the browser gives it
+  // to the passage named, which takes it: tabindex -1), and when the address changes.
+  function fromHash(focus) {
     var match = /^#(p-\d+)$/.exec(window.location.hash);
     if (match) {
-      open(match[1], true);
+      open(match[1], focus);
     }
   }
-  window.addEventListener("hashchange", fromHash);
-  fromHash();
+  window.addEventListener("hashchange", function () {
+    fromHash(true);
+  });
+  fromHash(false);
 
   // ---- Tools: margin toggle, disputed passages ---------------------------------------------
   var tools = document.querySelector("[data-reading-tools]");
