@@ -181,10 +181,11 @@ class Passage(models.Model):
     #: How many times what is shown on or beside this passage has changed: every write of
     #: scholarship on it bumps it in its transaction, and the reading room's fragments of the
     #: passage are cached under it (not versioned: a counter, not content).
-    change_count = models.PositiveBigIntegerField(default=0, editable=False)
+    #: Not serialised: cache state, not catalogue data (not in fixtures, dumps or versions).
+    change_count = models.PositiveBigIntegerField(default=0, editable=False, serialize=False)
     #: Drawn afresh with every bump, so that a count that comes round again (a restored
     #: backup, a rolled-back test) never meets a fragment of another history.
-    change_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    change_token = models.UUIDField(default=uuid.uuid4, editable=False, serialize=False)
 
     objects = PassageManager()
 
