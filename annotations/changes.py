@@ -1,10 +1,12 @@
-"""Per-document change counters: what the anonymous reading view's cache is keyed on.
+"""Change counters: what the reading room's caches are keyed on.
 
-Every write of ``annotations.services`` calls :func:`touch` with the documents it changes (a
-cross-reference touches the documents at both ends), inside its transaction, so the new count
-becomes visible together with the change. A catalogue change (a moderator correcting a record
-in the admin, an import) can show on any reading view — a reference is listed by several
-documents, a translation on its original — so it touches every document (:func:`touch_all`).
+Every write of ``annotations.services`` calls :func:`touch` with the documents and passages it
+changes (a cross-reference touches both ends), inside its transaction, so the new counts become
+visible together with the change: the document's counter keys the anonymous whole page, each
+passage's counter (``archive.models.Passage.change_count``) keys its cached fragments. A
+catalogue change (a moderator correcting a record in the admin, an import) can show on any
+reading view — a reference is listed by several documents, a translation on its original — so
+it touches every document and every passage (:func:`touch_all`).
 
 Readers fetch the counter together with the document, in the same query and before any other
 read of the page; a page rendered from data at least as new as its key is never stale under
@@ -19,6 +21,8 @@ import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from archive.models import Document, Passage
 
 from .models import DocumentChanges
 
@@ -41,12 +45,15 @@ def _token():
     return value if connection.features.has_native_uuid_field else value.hex
 
 
-def touch(*document_ids):
-    """Bump the counters of these documents (ids); call inside the write's transaction.
+def touch(*document_ids, passages=()):
+    """Bump the counters of these documents and passages (ids); call inside the write's
+    transaction.
 
     Counters are updated in id order, so that two writes touching the same two documents
     take their row locks in the same order and cannot deadlock.
     """
+    for pk in sorted({pk for pk in passages if pk is not None}):
+        Passage.objects.filter(pk=pk).touch_all()
     ids = sorted({pk for pk in document_ids if pk is not None})
     if not ids:
         return
@@ -73,9 +80,9 @@ def touch_counts(counts):
 
 
 def touch_all():
-    """Bump every document's counter (a catalogue change can show on any page)."""
-    from archive.models import Document
-
+    """Bump every document's and every passage's counter (a catalogue change can show on any
+    page and in any passage)."""
+    Passage.objects.touch_all()
     touch(*Document.objects.values_list("pk", flat=True))
 
 

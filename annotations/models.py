@@ -9,9 +9,9 @@ import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from archive.models import ExternalLink, Passage, Reference
-from config.reverse import fast_reverse
 
 from .selectors import CONTEXT_LENGTH
 
@@ -173,7 +173,7 @@ class Annotation(Target):
         return f"{self.get_motivation_display()} by {self.author} on {self.passage}"
 
     def get_absolute_url(self):
-        return fast_reverse("annotations:annotation-detail", pk=self.pk)
+        return reverse("annotations:annotation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_deleted(self):
@@ -240,7 +240,7 @@ class DisputedClaim(Target):
         return f"{self.get_category_display()}: {self.statement[:60]}"
 
     def get_absolute_url(self):
-        return fast_reverse("annotations:flag-detail", pk=self.pk)
+        return reverse("annotations:flag-detail", kwargs={"pk": self.pk})
 
     highlight_kind = "disputed"
 
@@ -376,7 +376,7 @@ class CrossReference(Target):
         return f"{self.passage} {self.get_relation_display()} {self.destination}"
 
     def get_absolute_url(self):
-        return fast_reverse("annotations:crossref-detail", pk=self.pk)
+        return reverse("annotations:crossref-detail", kwargs={"pk": self.pk})
 
     @property
     def destination(self):

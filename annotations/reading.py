@@ -60,22 +60,31 @@ class PassageScholarship:
 
 
 class DocumentScholarship:
-    """The scholarly records on a document's passages that ``user`` may see."""
+    """The scholarly records on a document's passages that ``user`` may see: on all of them,
+    or only on ``passages`` (ids), e.g. the one passage of a panel or the passages whose
+    cached fragments are out of date. The number of queries is the same either way."""
 
-    def __init__(self, document, user):
+    def __init__(self, document, user, passages=None):
         self._items = {}
         self._highlights = {}
+        annotations = Annotation.objects.visible_to(user).for_document(document)
+        flags = DisputedClaim.objects.for_document(document)
+        crossrefs = CrossReference.objects.touching_document(document)
+        tagged = Annotation.tags.through.objects.filter(annotation__passage__document=document)
+        if passages is not None:
+            passages = list(passages)
+            annotations = annotations.filter(passage__in=passages)
+            flags = flags.filter(passage__in=passages)
+            crossrefs = crossrefs.filter(Q(passage__in=passages) | Q(to_passage__in=passages))
+            tagged = tagged.filter(annotation__passage__in=passages)
         visible = list(
-            Annotation.objects.visible_to(user)
-            .for_document(document)
-            .only(*own_fields(Annotation))
+            annotations.only(*own_fields(Annotation))
             .annotate(passage_order=F("passage__order"), author_name=F("author__username"))
             .order_by("created")
         )
         # The tags of the document's annotations, by name (those the user may not see are
         # never looked up): one query, and no list of ids to send.
         tag_names = {}
-        tagged = Annotation.tags.through.objects.filter(annotation__passage__document=document)
         for annotation_id, name in tagged.order_by("tag__name").values_list(
             "annotation_id", "tag__name"
         ):
@@ -92,14 +101,14 @@ class DocumentScholarship:
             self._item(annotation.passage_id).annotations.append(annotation)
             if annotation.is_span:
                 self._mark(annotation.passage_id, annotation)
-        self._number(annotation for annotation in visible if not annotation.parent_id)
-        for flag in DisputedClaim.objects.for_document(document):
+        self._number()
+        for flag in flags.annotate(author_name=F("author__username")):
             self._item(flag.passage_id).flags.append(flag)
             if flag.is_span:
                 self._mark(flag.passage_id, flag)
         crossrefs = list(
-            CrossReference.objects.touching_document(document)
-            .select_related("to_reference", "to_link")
+            crossrefs.select_related("to_reference", "to_link")
+            .annotate(author_name=F("author__username"))
             .only(
                 *own_fields(CrossReference),
                 "to_reference__catalogue_id",
@@ -116,7 +125,8 @@ class DocumentScholarship:
         # read the whole passage table twice.
         ends = {crossref.passage_id for crossref in crossrefs}
         ends |= {crossref.to_passage_id for crossref in crossrefs if crossref.to_passage_id}
-        rows = Passage.objects.filter(Q(document=document) | Q(pk__in=ends)).values_list(
+        own = Q(document=document) if passages is None else Q(pk__in=passages)
+        rows = Passage.objects.filter(own | Q(pk__in=ends)).values_list(
             "pk", "order", "anchor", "document_id", *(f"document__{f}" for f in LINKED_DOCUMENT)
         )
         documents, where = {document.pk: document}, {}
@@ -132,21 +142,18 @@ class DocumentScholarship:
             if crossref.target and crossref.target.document is document:
                 self._item(crossref.to_passage_id).crossrefs.append((crossref, "in"))
 
-    def _number(self, annotations):
-        """Number the annotations in reading order (passage, then span, whole passage last).
+    def _number(self):
+        """Number each passage's annotations in reading order (span, whole passage last).
 
         The print stylesheet shows the numbers after each annotated span and before each
         annotation, which then reads as a numbered note; beside a passage they come in the
-        same order.
+        same order. Numbered within the passage, so that a write elsewhere leaves this
+        passage's cached fragments true.
         """
-        ordered = sorted(
-            annotations,
-            key=lambda a: (a.passage_order, a.start is None, a.start or 0, a.created),
-        )
-        for number, annotation in enumerate(ordered, start=1):
-            annotation.note_number = number
         for item in self._items.values():
-            item.annotations.sort(key=lambda annotation: annotation.note_number)
+            item.annotations.sort(key=lambda a: (a.start is None, a.start or 0, a.created))
+            for number, annotation in enumerate(item.annotations, start=1):
+                annotation.note_number = number
 
     def _item(self, passage_id):
         return self._items.setdefault(passage_id, PassageScholarship())

@@ -37,6 +37,8 @@ from django.db import connection, transaction
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
+from archive.models import Passage
+
 from . import services
 from .changes import touch_counts
 from .models import (
@@ -680,7 +682,9 @@ class BulkWriter:
         self.revisions = []
 
     def save_counters(self):
-        # Where each service write adds one to the counter, a batch adds its writes at once.
+        # Where each service write adds one to the counter, a batch adds its writes at once;
+        # the passages of the documents it wrote on are bumped in one statement.
+        Passage.objects.filter(document_id__in=list(self.touched)).touch_all()
         touch_counts(self.touched)
         self.touched.clear()
 

@@ -191,6 +191,11 @@ def _crossref_documents(crossref):
     return (crossref.passage.document_id, to_passage.document_id if to_passage else None)
 
 
+def _crossref_passages(crossref):
+    """The passages a cross-reference shows beside: its source and its destination."""
+    return (crossref.passage_id, crossref.to_passage_id)
+
+
 def _log_moderation(record, *, moderator, old_status, new_status, note):
     ModerationLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(record),
@@ -232,7 +237,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
         annotation.save()
         _store_tags(annotation, tags, new=True)
         _revision(user, "Created")
-        touch(annotation.passage.document_id)
+        touch(annotation.passage.document_id, passages=[annotation.passage_id])
     return annotation
 
 
@@ -240,7 +245,7 @@ def update_annotation(*, annotation, user, data, base_version):
     """Apply ``data`` (body, motivation, visibility, tags, target) if nobody saved meanwhile."""
     with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
-        old_document_id = current.passage.document_id
+        old_document_id, old_passage_id = current.passage.document_id, current.passage_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not edit this annotation.")
         if current.is_deleted:
@@ -262,7 +267,11 @@ def update_annotation(*, annotation, user, data, base_version):
         if "tags" in data:
             _store_tags(current, tags, new=False)
         _revision(user, data.get("comment") or "Edited")
-        touch(old_document_id, current.passage.document_id)
+        touch(
+            old_document_id,
+            current.passage.document_id,
+            passages=[old_passage_id, current.passage_id],
+        )
     return current
 
 
@@ -278,7 +287,7 @@ def delete_annotation(*, annotation, user):
         current.version += 1
         current.save()
         _revision(user, "Deleted")
-        touch(current.passage.document_id)
+        touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
 
@@ -294,7 +303,7 @@ def restore_annotation(*, annotation, user):
         current.version += 1
         current.save()
         _revision(user, "Restored")
-        touch(current.passage.document_id)
+        touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
 
@@ -307,7 +316,7 @@ def revert_annotation(*, annotation, user, version):
     old = version.field_dict
     with transaction.atomic(), reversion.create_revision(atomic=False):
         current = _lock(Annotation, annotation.pk)
-        old_document_id = current.passage.document_id
+        old_document_id, old_passage_id = current.passage.document_id, current.passage_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not revert this annotation.")
         for name in ANNOTATION_CONTENT_FIELDS:
@@ -320,7 +329,11 @@ def revert_annotation(*, annotation, user, version):
             user,
             f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC",
         )
-        touch(old_document_id, current.passage.document_id)
+        touch(
+            old_document_id,
+            current.passage.document_id,
+            passages=[old_passage_id, current.passage_id],
+        )
     return current
 
 
@@ -343,7 +356,7 @@ def moderate_annotation(*, annotation, user, status, note):
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
-        touch(current.passage.document_id)
+        touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
 
@@ -366,7 +379,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
             row.full_clean()
             row.save()
         _revision(user, "Flagged as disputed")
-        touch(claim.passage.document_id)
+        touch(claim.passage.document_id, passages=[claim.passage_id])
     return claim
 
 
@@ -391,7 +404,7 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
-        touch(current.passage.document_id)
+        touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
 
@@ -427,7 +440,7 @@ def create_crossref(
         crossref.full_clean()
         crossref.save()
         _revision(user, "Cross-reference created")
-        touch(*_crossref_documents(crossref))
+        touch(*_crossref_documents(crossref), passages=_crossref_passages(crossref))
     return crossref
 
 
@@ -443,5 +456,5 @@ def delete_crossref(*, crossref, user):
         current.version += 1
         current.save()
         _revision(user, "Deleted")
-        touch(*_crossref_documents(current))
+        touch(*_crossref_documents(current), passages=_crossref_passages(current))
     return current

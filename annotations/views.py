@@ -140,9 +140,10 @@ class AnnotationCreateView(ScholarRequiredMixin, PassageMixin, ServiceFormMixin,
         if annotation is None:
             return self.form_invalid(form)
         messages.success(self.request, "Annotation saved.")
-        # Back to the reading view, at the new annotation: it takes the focus (tabindex=-1),
-        # so that a keyboard or screen-reader user lands on what they just wrote.
-        return redirect(f"{self.passage.document.get_absolute_url()}#annotation-{annotation.pk}")
+        # Back to the reading room, at the passage: its panel opens there with the new
+        # annotation, and takes the focus, so that a keyboard or screen-reader user lands on
+        # what they just wrote (without JavaScript, the passage's summary links to it).
+        return redirect(f"{self.passage.document.get_absolute_url()}#{self.passage.anchor}")
 
 
 class VisibleAnnotationMixin:

@@ -4,10 +4,12 @@ Every record is versioned with django-reversion: an import is one revision, and 
 correction a moderator makes in the admin.
 """
 
+import uuid
+
 import reversion
 from django.db import models
-
-from config.reverse import fast_reverse
+from django.db.models import F
+from django.urls import reverse
 
 
 class Language(models.TextChoices):
@@ -76,7 +78,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return fast_reverse("archive:document-detail", slug=self.slug)
+        return reverse("reading:document-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -148,12 +150,18 @@ class PassageQuerySet(models.QuerySet):
     def for_document(self, document):
         return self.filter(document=document)
 
+    def touch_all(self):
+        """Bump the change counter of these passages, in one statement; call inside the
+        write's transaction. ``update()`` on a versioned model, because the counter is not
+        versioned (``Passage`` excludes it)."""
+        return self.update(change_count=F("change_count") + 1, change_token=uuid.uuid4())
+
 
 class PassageManager(DocumentPartManager.from_queryset(PassageQuerySet)):
     pass
 
 
-@reversion.register()
+@reversion.register(exclude=["change_count", "change_token"])
 class Passage(models.Model):
     """One paragraph, quotation or list item: a line of the received text, exactly."""
 
@@ -170,6 +178,14 @@ class Passage(models.Model):
     text = models.TextField()
     #: Line number in the received text, from 1.
     line_number = models.PositiveIntegerField()
+    #: How many times what is shown on or beside this passage has changed: every write of
+    #: scholarship on it bumps it in its transaction, and the reading room's fragments of the
+    #: passage are cached under it (not versioned: a counter, not content).
+    #: Not serialised: cache state, not catalogue data (not in fixtures, dumps or versions).
+    change_count = models.PositiveBigIntegerField(default=0, editable=False, serialize=False)
+    #: Drawn afresh with every bump, so that a count that comes round again (a restored
+    #: backup, a rolled-back test) never meets a fragment of another history.
+    change_token = models.UUIDField(default=uuid.uuid4, editable=False, serialize=False)
 
     objects = PassageManager()
 
@@ -184,12 +200,20 @@ class Passage(models.Model):
         return f"{self.document.catalogue_id} §{self.order}"
 
     def get_absolute_url(self):
-        return f"{self.document.get_absolute_url()}#{self.anchor}"
+        """The passage page, the permalink of the passage and all its scholarship."""
+        return reverse(
+            "reading:passage-detail", kwargs={"slug": self.document.slug, "number": self.order}
+        )
 
     def natural_key(self):
         return (self.document.slug, self.anchor)
 
     natural_key.dependencies = ["archive.document"]
+
+    @property
+    def fragment_version(self):
+        """What the reading room's cached fragments of this passage are keyed on."""
+        return f"{self.change_count}.{self.change_token.hex}"
 
     @property
     def catalogue_id(self):
@@ -310,7 +334,7 @@ class Reference(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return fast_reverse("archive:reference-detail", catalogue_id=self.catalogue_id)
+        return reverse("archive:reference-detail", kwargs={"catalogue_id": self.catalogue_id})
 
     def natural_key(self):
         return (self.catalogue_id,)

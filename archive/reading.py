@@ -68,6 +68,8 @@ class SectionNode:
     listed_links: list = field(default_factory=list)
     #: Note rows (Notes).
     notes: list = field(default_factory=list)
+    #: Scholarly items on the section's passages and its subsections' (the reading room).
+    item_count: int = 0
 
     @property
     def heading_level(self):
@@ -90,6 +92,8 @@ class Reading:
     notes: list
     #: True when the document has no Notes section, so the notes are listed after the text.
     notes_need_section: bool
+    #: Every passage, in order.
+    passages: list = field(default_factory=list)
 
 
 def note_marker(note):
@@ -183,7 +187,8 @@ def build_reading(document, scholarship=None):
         notes_by_passage.setdefault(note.passage_id, []).append(note)
     for passage in passages:
         highlights = scholarship.highlights_for(passage.pk) if scholarship else ()
-        passage.segments = split_passage(passage, notes_by_passage.get(passage.pk, []), highlights)
+        passage.note_list = notes_by_passage.get(passage.pk, [])
+        passage.segments = split_passage(passage, passage.note_list, highlights)
         passage.scholarship = scholarship.items_for(passage.pk) if scholarship else None
 
     nodes, roots = {}, []
@@ -225,4 +230,5 @@ def build_reading(document, scholarship=None):
         sections=roots,
         notes=notes,
         notes_need_section=bool(notes) and not has_notes_section,
+        passages=passages,
     )

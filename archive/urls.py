@@ -7,7 +7,6 @@ app_name = "archive"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("documents/", views.DocumentListView.as_view(), name="document-list"),
-    path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document-detail"),
     path("references/", views.ReferenceListView.as_view(), name="reference-list"),
     path(
         "references/<str:catalogue_id>/",

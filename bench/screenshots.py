@@ -105,6 +105,18 @@ def scroll_to(anchor):
     return action
 
 
+def open_panel(anchor):
+    """Open a passage's scholarship in the reading room's margin, scrolled into view."""
+
+    def action(page):
+        page.wait_for_load_state("load")
+        page.locator(f"#{anchor}").locator("xpath=..").locator("a.summary").click()
+        page.locator(f"#panel-{anchor} .panel").wait_for()
+        scroll_to(anchor)(page)
+
+    return action
+
+
 def pages(demo):
     """(name, user, path, action) for every page type."""
     annotation = demo["annotation"]
@@ -293,14 +305,15 @@ def shoot(base, demo, out, only, readme):
             folder = ROOT / "docs" / "screenshots"
             folder.mkdir(parents=True, exist_ok=True)
             shots = [
-                ("reading-view", "scholar", ROMANIAN, scroll_to("p-2")),
-                ("annotation-toolbar", "scholar", ENGLISH, pages(demo)[5][3]),
-                ("annotate-form", "scholar", f"{ROMANIAN}{demo['passage']}/annotate/", None),
-                ("admin-review-queue", "moderator", "/admin/review/", None),
+                ("reading-view", "scholar", ROMANIAN, open_panel("p-2"), 1280),
+                ("reading-view-390", None, ENGLISH, open_panel("p-1"), 390),
+                ("annotation-toolbar", "scholar", ENGLISH, pages(demo)[5][3], 1280),
+                ("annotate-form", "scholar", f"{ROMANIAN}{demo['passage']}/annotate/", None, 1280),
+                ("admin-review-queue", "moderator", "/admin/review/", None, 1280),
             ]
-            for name, user, path, action in shots:
+            for name, user, path, action, width in shots:
                 context = browser.new_context(
-                    viewport={"width": 1280, "height": 800},
+                    viewport={"width": width, "height": 800 if width > 800 else 844},
                     device_scale_factor=1,
                     reduced_motion="reduce",
                     locale="en-GB",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("exports.urls")),
     path("", include("alignment.urls")),
+    path("", include("reading.urls")),
     path("", include("archive.urls")),
 ]

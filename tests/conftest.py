@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 ]
 
 # Property tests: "ci" (the default) tries a bounded number of examples of every property;
-# `pytest --hypothesis-profile=thorough tests/test_properties.py tests/test_fast_paths.py`
+# `pytest --hypothesis-profile=thorough tests/test_properties.py`
 # tries twenty times as many, for an occasional deeper run.
 hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
 hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None)

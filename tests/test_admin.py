@@ -180,7 +180,10 @@ def test_bulk_uphold_flags_with_note(client, records, moderator, scholar):
     assert set(DisputedClaim.objects.values_list("status", flat=True)) == {"upheld"}
     assert ModerationLogEntry.objects.filter(new_status="upheld").count() == 2
     html = client.get(records["document"].get_absolute_url()).content.decode()
-    assert "[dispute upheld]" in html and "Both checked" in html
+    assert "[dispute upheld]" in html and "disputed (upheld)" in html
+    # The moderator's note is with the flag, in its passage's scholarship.
+    passage = DisputedClaim.objects.first().passage
+    assert "Both checked" in client.get(passage.get_absolute_url()).content.decode()
 
 
 def test_admin_revert_goes_through_the_service(client, records, moderator, scholar):

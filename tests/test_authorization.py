@@ -119,6 +119,10 @@ def _diff_url(annotation):
     return f"{url}?from={versions[0].pk}&to={versions[-1].pk}"
 
 
+def _passage_number(w):
+    return {"slug": w["passage"].document.slug, "number": w["passage"].order}
+
+
 def _document(w):
     return {"slug": w["document"].slug}
 
@@ -135,7 +139,9 @@ def _reference(w):
 SITE_ROWS = [
     ("home", "archive:home", lambda w: {}),
     ("document list", "archive:document-list", lambda w: {}),
-    ("document", "archive:document-detail", lambda w: {"slug": w["document"].slug}),
+    ("document", "reading:document-detail", lambda w: {"slug": w["document"].slug}),
+    ("passage", "reading:passage-detail", lambda w: _passage_number(w)),
+    ("passage panel", "reading:passage-panel", lambda w: _passage_number(w)),
     ("reference list", "archive:reference-list", lambda w: {}),
     (
         "reference",
@@ -430,6 +436,8 @@ EXPECTED = {
     "home": ("200 200 200 200 200", "405 405 405 405 405"),
     "document list": ("200 200 200 200 200", "405 405 405 405 405"),
     "document": ("200 200 200 200 200", "405 405 405 405 405"),
+    "passage": ("200 200 200 200 200", "405 405 405 405 405"),
+    "passage panel": ("200 200 200 200 200", "405 405 405 405 405"),
     "reference list": ("200 200 200 200 200", "405 405 405 405 405"),
     "reference": ("200 200 200 200 200", "405 405 405 405 405"),
     "link list": ("200 200 200 200 200", "405 405 405 405 405"),
@@ -794,7 +802,10 @@ def test_sequential_ids_only_reach_public_catalogue_records(client, world):
         if route.startswith("admin/"):
             continue
         if "<int:" in route:
-            assert "<uuid:pk>" in route, route  # revert/<int:version_id> under a UUID record
+            # revert/<int:version_id> under a UUID record; or a passage's position in a
+            # public document (the passage page shows what that reader may see, as the
+            # reading page does).
+            assert "<uuid:pk>" in route or route.startswith("documents/<slug:slug>/p-<int:"), route
 
 
 def test_guessing_integer_admin_ids_needs_staff(client, world):

@@ -91,7 +91,7 @@ RESULTS = PLAIN | {
     "blockquote",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
-ALLOWED_SCRIPTS = re.compile(r"^/static/(js/annotate\.js|admin/js/[\w./-]+\.js)$")
+ALLOWED_SCRIPTS = re.compile(r"^/static/(js/(annotate|reading)\.js|admin/js/[\w./-]+\.js)$")
 REPORT = {}
 
 
@@ -196,9 +196,11 @@ def logged_in(user):
 
 
 def combined_pages(tally, client, passage, baselines, allowed):
-    """The reading view and the lists, each showing every stored string at once."""
+    """The reading view, the passage page and the lists, each showing every stored string at
+    once (the reading view the opening words of the latest, in its margin)."""
     for label, url in (
         ("reading view", passage.document.get_absolute_url()),
+        ("passage page", passage.get_absolute_url()),
         ("annotation list", reverse("annotations:annotation-list")),
         ("flag list", reverse("annotations:flag-list")),
     ):
@@ -209,6 +211,7 @@ def combined_pages(tally, client, passage, baselines, allowed):
 def baseline_pages(client, passage):
     return {
         "reading view": content(client.get(passage.document.get_absolute_url())),
+        "passage page": content(client.get(passage.get_absolute_url())),
         "annotation list": content(client.get(reverse("annotations:annotation-list"))),
         "flag list": content(client.get(reverse("annotations:flag-list"))),
     }
@@ -294,7 +297,7 @@ def test_flag_resolution_note(scene):
     url = reverse("annotations:flag-status", args=[flag.pk])
     tally.request(moderator.post(url, {"status": "under_review", "note": BENIGN}), "")
     baseline = content(moderator.get(flag.get_absolute_url()))
-    reading_baseline = content(moderator.get(scene["passage"].document.get_absolute_url()))
+    reading_baseline = content(moderator.get(scene["passage"].get_absolute_url()))
     for text in STRINGS:
         response = tally.request(
             moderator.post(url, {"status": "under_review", "note": text}), label_of(text)
@@ -304,7 +307,7 @@ def test_flag_resolution_note(scene):
             if text in SAMPLED:
                 page = tally.request(moderator.get(flag.get_absolute_url()), label_of(text))
                 tally.inert(content(page), baseline, PLAIN, label_of(text))
-                reading = moderator.get(scene["passage"].document.get_absolute_url())
+                reading = moderator.get(scene["passage"].get_absolute_url())
                 tally.request(reading, label_of(text))
                 tally.inert(content(reading), reading_baseline, PLAIN, label_of(text))
         else:

@@ -1,14 +1,24 @@
 """The reading view with annotations, flags and cross-references on it."""
 
 import pytest
+from django.core.cache import caches
+from django.urls import reverse
 
 from annotations import services
 from annotations.services import TargetData
 
 pytestmark = pytest.mark.django_db
 
-#: Catalogue (7), scholarship (3: annotations, flags, cross-references), tag prefetch (1).
+#: Catalogue (7: the document with its counter, sections, passages, notes, listed references
+#: and links, translations), and the scholarship of the passages whose cached fragments are out
+#: of date (5: annotations, their tags, flags, cross-references, the passages at their ends).
 READING_QUERIES = 12
+#: Every passage's fragments cached: the catalogue only.
+WARM_READING_QUERIES = 7
+#: A passage's panel: the document, the passage with its neighbours, its scholarship (5).
+PANEL_QUERIES = 7
+#: The passage page adds the passage's notes.
+PASSAGE_PAGE_QUERIES = 8
 #: A signed-in reader adds the session, the user and their permissions (user and group).
 SIGNED_IN_EXTRA = 4
 
@@ -42,23 +52,40 @@ def add_scholarship(user, english, romanian, count):
 
 
 @pytest.mark.parametrize("as_scholar", [False, True])
-def test_reading_view_query_count_is_the_same_with_0_and_500_records(
+def test_reading_room_query_counts_are_the_same_with_0_and_500_records(
     client, articles, scholar, as_scholar, django_assert_num_queries
 ):
     english, romanian = articles["en"], articles["ro"]
-    limit = READING_QUERIES + (SIGNED_IN_EXTRA if as_scholar else 0)
+    extra = SIGNED_IN_EXTRA if as_scholar else 0
     if as_scholar:
         client.force_login(scholar)
-    with django_assert_num_queries(limit):
-        assert client.get(english.get_absolute_url()).status_code == 200
+    numbers = range(1, 6)
+    panels = [reverse("reading:passage-panel", args=[english.slug, n]) for n in numbers]
+    pages = [reverse("reading:passage-detail", args=[english.slug, n]) for n in numbers]
+
+    def check(document):
+        # A query string keeps the anonymous whole-page cache out of the way.
+        url = document.get_absolute_url() + "?fresh"
+        caches["fragments"].clear()
+        with django_assert_num_queries(READING_QUERIES + extra):  # every fragment rendered
+            assert client.get(url).status_code == 200
+        with django_assert_num_queries(WARM_READING_QUERIES + extra):  # every one cached
+            assert client.get(url).status_code == 200
+        for panel, page in zip(panels, pages, strict=True):
+            with django_assert_num_queries(PANEL_QUERIES + extra):
+                assert client.get(panel).status_code == 200
+            with django_assert_num_queries(PASSAGE_PAGE_QUERIES + extra):
+                assert client.get(page).status_code == 200
+
+    check(english)
     add_scholarship(scholar, english, romanian, 500)
-    with django_assert_num_queries(limit):
-        response = client.get(english.get_absolute_url())
-    html = response.content.decode()
+    check(english)
+    check(romanian)
     # Every third annotation is private: the author sees all 500, the public 333.
-    assert html.count('<li id="annotation-') == (500 if as_scholar else 333)
-    with django_assert_num_queries(limit):
-        assert client.get(romanian.get_absolute_url()).status_code == 200
+    shown = sum(client.get(panel).content.decode().count('<li id="annotation-') for panel in panels)
+    assert shown == (500 if as_scholar else 333)
+    on_pages = sum(client.get(page).content.decode().count('<li id="annotation-') for page in pages)
+    assert on_pages == shown
 
 
 def test_annotated_span_is_highlighted_and_disputed_span_is_tagged(client, articles, scholar):
@@ -109,10 +136,13 @@ def test_cross_reference_is_shown_at_both_ends(client, articles, scholar):
         relation="translation_of",
         to_target=TargetData(passage=english.passages.get(order=1)),
     )
-    for document in (english, romanian):
-        html = client.get(document.get_absolute_url()).content.decode()
+    for passage in (english.passages.get(order=1), romanian.passages.get(order=1)):
+        html = client.get(passage.get_absolute_url()).content.decode()
         assert crossref.get_absolute_url() in html
         assert "Translation of" in html
+        # The reading page says so in the passage's margin summary.
+        summary = client.get(passage.document.get_absolute_url()).content.decode()
+        assert "1 cross-reference (translation of)" in summary
 
 
 def test_scholar_sees_selection_toolbar_and_passage_actions_anonymous_does_not(

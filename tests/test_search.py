@@ -135,8 +135,9 @@ def test_every_kind_in_one_ranked_list(client, corpus):
 def test_hits_link_to_their_passage_record_and_reference(client, corpus):
     html = html_of(search(client, "Zbrucz"))
     english, romanian = corpus["english"], corpus["romanian"]
-    assert f'href="/documents/{english.slug}/#p-1"' in html
-    assert f'href="/documents/{romanian.slug}/#p-1"' in html
+    # A passage's permalink: its page, with all its scholarship (the reading room).
+    assert f'href="/documents/{english.slug}/p-1/"' in html
+    assert f'href="/documents/{romanian.slug}/p-1/"' in html
     assert f'href="{corpus["annotation"].get_absolute_url()}"' in html
     assert f'href="{corpus["flag"].get_absolute_url()}"' in html
     assert f'href="/references/{corpus["reference"].catalogue_id}/"' in html

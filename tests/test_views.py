@@ -415,7 +415,7 @@ def test_reading_view_does_not_repeat_passages_that_are_listed_rows(client):
 
 
 def test_unknown_document_is_404(client):
-    response = client.get(reverse("archive:document-detail", kwargs={"slug": "nothing-here"}))
+    response = client.get(reverse("reading:document-detail", kwargs={"slug": "nothing-here"}))
 
     assert response.status_code == 404
     assert "Page not found" in html_of(response)
@@ -517,7 +517,7 @@ def test_link_list_filters_by_kind(client, occupation):
 PAGES = [
     ("archive:home", {}),
     ("archive:document-list", {}),
-    ("archive:document-detail", {"slug": "soviet-occupation"}),
+    ("reading:document-detail", {"slug": "soviet-occupation"}),
     ("archive:reference-list", {}),
     ("archive:reference-detail", {"catalogue_id": "AR-R0001"}),
     ("archive:link-list", {}),

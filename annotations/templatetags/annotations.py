@@ -1,6 +1,5 @@
 from django import template
 
-from annotations import fragments
 from annotations.rendering import render_markdown
 
 register = template.Library()
@@ -12,14 +11,30 @@ def markdown(body):
     return render_markdown(body)
 
 
-@register.simple_tag(takes_context=True)
+@register.filter
+def tag_names(annotation):
+    """The annotation's tag names: read with it by the reading room, else looked up."""
+    names = getattr(annotation, "tag_names", None)
+    return [tag.name for tag in annotation.tags.all()] if names is None else names
+
+
+@register.inclusion_tag("annotations/_passage_aside.html", takes_context=True)
 def passage_aside(context, passage):
-    """The scholarship beside a passage (``annotations.fragments.passage_aside``); the links
-    to annotate, flag and cross-reference it when the page's ``can_annotate`` is true."""
-    return fragments.passage_aside(passage, can_annotate=bool(context.get("can_annotate")))
+    """What is said about ``passage`` (its ``scholarship``) and, when the page's
+    ``can_annotate`` is true, the links to annotate, flag and cross-reference it."""
+    return {
+        "passage": passage,
+        "scholarship": getattr(passage, "scholarship", None),
+        "can_annotate": bool(context.get("can_annotate")),
+    }
 
 
-@register.simple_tag
+@register.inclusion_tag("annotations/_annotation_meta.html")
 def annotation_meta(annotation):
     """Motivation, author, dates and badges of an annotation."""
-    return fragments.annotation_meta(annotation)
+    name = getattr(annotation, "author_name", None)
+    return {
+        "annotation": annotation,
+        "author_name": annotation.author.username if name is None else name,
+        "edited": int(annotation.modified.timestamp()) != int(annotation.created.timestamp()),
+    }

@@ -1,8 +1,6 @@
 """Inline renderings that are whitespace-sensitive or punctuation-heavy: passage text with
 footnote markers, and citations built from a reference's parsed fields."""
 
-from html import escape
-
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.encoding import uri_to_iri
@@ -50,28 +48,24 @@ SPOKEN_BOUNDS = {
 THIN_COMMA = ",\u2009"
 
 
-def _spoken(words):
-    return f'<span class="visually-hidden hl-spoken" data-nontext lang="en">{escape(words)}</span>'
-
-
-def _note_refs(numbers):
+def _numbers(numbers):
     """Annotation numbers, shown only in print, where the annotations become numbered notes."""
-    numbers = [str(number) for number in numbers if number]
-    if not numbers:
-        return ""
-    return f'<sup class="hl-ref" data-nontext lang="en">{THIN_COMMA.join(numbers)}</sup>'
+    return THIN_COMMA.join(str(number) for number in numbers if number)
 
 
-@register.simple_tag
+def _spoken(marks, end):
+    words = (SPOKEN_BOUNDS.get(mark.item.highlight_kind, ("", ""))[end] for mark in marks)
+    return [word for word in words if word]
+
+
+@register.inclusion_tag("archive/_passage_text.html")
 def passage_text(passage):
     """The passage text, exactly, with footnote markers as superscript links and highlighted
     spans as ``<mark>``; a highlight may add a tag after its span (e.g. ``[disputed]``), words
     for screen readers at its ends, and its annotation's number for print, all marked
-    ``data-nontext`` because they are not part of the passage text.
-
-    Built with ``html.escape`` and f-strings rather than ``format_html``: an article with a
-    thousand highlights calls this for every one (docs/performance.md, "Reading view")."""
-    html = []
+    ``data-nontext`` because they are not part of the passage text. The template is one line:
+    any white space in it would show in the text."""
+    pieces = []
     offset = 0
     for segment in passage.segments:
         start, offset = offset, offset + len(segment.text)
@@ -79,45 +73,28 @@ def passage_text(passage):
             (mark for mark in segment.marks if mark.start == start),
             key=lambda mark: mark.item.highlight_kind,
         )
-        for mark in opening:
-            words = SPOKEN_BOUNDS.get(mark.item.highlight_kind, ("", ""))[0]
-            if words:
-                html.append(_spoken(words))
-        if segment.note is not None:
-            anchor = escape(segment.note.anchor)
-            text = (
-                f'<sup class="note-ref"><a href="#{anchor}" id="ref-{anchor}">'
-                f"{escape(segment.text)}</a></sup>"
-            )
-        else:
-            text = escape(segment.text)
-        if segment.marks:
-            kinds = sorted({mark.item.highlight_kind for mark in segment.marks})
-            classes = escape(" ".join(f"hl--{kind}" for kind in kinds))
-            text = f'<mark class="hl {classes}">{text}</mark>'
-        html.append(text)
-        for mark in segment.closes:
-            if mark.item.inline_label:
-                html.append(
-                    f'<sup class="hl-tag hl-tag--{escape(mark.item.highlight_kind)}" data-nontext '
-                    f'lang="en"><a href="{escape(mark.item.get_absolute_url())}">'
-                    f"{escape(mark.item.inline_label)}</a></sup>"
-                )
-        for mark in segment.closes:
-            words = SPOKEN_BOUNDS.get(mark.item.highlight_kind, ("", ""))[1]
-            if words:
-                html.append(_spoken(words))
-        html.append(_note_refs(getattr(mark.item, "note_number", None) for mark in segment.closes))
-    scholarship = getattr(passage, "scholarship", None)
-    if scholarship:
-        html.append(
-            _note_refs(
-                getattr(annotation, "note_number", None)
-                for annotation in scholarship.annotations
-                if not annotation.is_span
-            )
+        kinds = sorted({mark.item.highlight_kind for mark in segment.marks})
+        pieces.append(
+            {
+                "segment": segment,
+                "spoken_before": _spoken(opening, 0),
+                "classes": " ".join(f"hl--{kind}" for kind in kinds),
+                "tags": [mark.item for mark in segment.closes if mark.item.inline_label],
+                "spoken_after": _spoken(segment.closes, 1),
+                "numbers": _numbers(
+                    getattr(mark.item, "note_number", None) for mark in segment.closes
+                ),
+            }
         )
-    return mark_safe("".join(html))  # noqa: S308 - every value escaped above
+    scholarship = getattr(passage, "scholarship", None)
+    whole = ""
+    if scholarship:
+        whole = _numbers(
+            getattr(annotation, "note_number", None)
+            for annotation in scholarship.annotations
+            if not annotation.is_span
+        )
+    return {"pieces": pieces, "whole_passage_numbers": whole}
 
 
 @register.simple_tag

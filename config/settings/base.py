@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "search",
     "exports",
     "alignment",
+    "reading",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,12 @@ CACHES = {
         **cache_settings(CACHE_URL, "pages"),
         "TIMEOUT": READING_CACHE_SECONDS,
         **({} if CACHE_URL else {"OPTIONS": {"MAX_ENTRIES": 100}}),
+    },
+    # The reading room's passage fragments, keyed on each passage's change counter.
+    "fragments": {
+        **cache_settings(CACHE_URL, "fragments"),
+        "TIMEOUT": 7 * 24 * 3600,
+        **({} if CACHE_URL else {"OPTIONS": {"MAX_ENTRIES": 50_000}}),
     },
 }
 

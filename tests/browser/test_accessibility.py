@@ -129,6 +129,13 @@ def select_words(page):
     page.locator("#selection-toolbar").wait_for(state="visible")
 
 
+def open_panel(page):
+    """Open the first passage's scholarship in the margin, as a reader's click does."""
+    page.wait_for_load_state("load")
+    page.locator("a.summary").first.click()
+    page.locator(".margin-panel:not([hidden]) .panel").wait_for(state="visible")
+
+
 def compare_versions(page):
     page.get_by_role("button", name="Compare selected versions").click()
     page.wait_for_load_state()
@@ -146,6 +153,10 @@ CASES = [
     Case("reading-ro-scholar", reading(ROMANIAN), user="scholar"),
     Case("reading-en-scholar-selection", reading(ENGLISH), user="scholar", action=select_words),
     Case("reading-ro-moderator", reading(ROMANIAN), user="moderator"),
+    Case("reading-en-panel-open", reading(ENGLISH), action=open_panel),
+    Case("reading-ro-scholar-panel-open", reading(ROMANIAN), user="scholar", action=open_panel),
+    Case("passage-page", lambda demo: f"/documents/{ENGLISH}/p-1/"),
+    Case("passage-page-scholar", lambda demo: f"/documents/{ROMANIAN}/p-1/", user="scholar"),
     Case("reference-list", lambda demo: "/references/"),
     Case("reference-detail", lambda demo: demo["reference"]),
     Case("link-list", lambda demo: "/links/"),

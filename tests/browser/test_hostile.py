@@ -126,8 +126,9 @@ def test_reading_view_with_hostile_text_keeps_working_under_the_csp(live_server,
     passage = hostile["passage"]
     page.goto(f"{live_server.url}{passage.document.get_absolute_url()}#{passage.anchor}")
     page.wait_for_load_state("load")
+    page.locator(f"#panel-{passage.anchor} .panel").wait_for()  # its scholarship, opened
     assert_inert(page, dialogs, console)
-    # The asides keep every annotation in its own element.
+    # The panel keeps every annotation in its own element.
     assert page.locator(".annotation__body").count() >= len(NASTY)
 
     # The selection toolbar (a static script, allowed by 'self') works under the policy.

@@ -111,6 +111,7 @@ def test_scholar_annotates_flags_and_cross_references_with_the_keyboard_only(
 
     # -- annotate a span: the passage's "Annotate" link and the Quoted text field -----------
     page.goto(f"{article}#p-1")
+    page.locator("#panel-p-1 .panel").wait_for()  # the passage's panel, with its actions
     tab_to(page, by_text("Annotate passage 1"))
     assert_focus_visible(page)
     page.keyboard.press("Enter")
@@ -137,12 +138,15 @@ def test_scholar_annotates_flags_and_cross_references_with_the_keyboard_only(
     tab_to(page, by_text("Save"))
     page.keyboard.press("Enter")
 
-    # Back in the reading view, at the new annotation, which has the focus.
-    expect(page).to_have_url(re.compile(re.escape(article) + "#annotation-"))
+    # Back in the reading room at the passage, which has the focus; its panel opens beside
+    # it with the new annotation.
+    expect(page).to_have_url(f"{article}#p-1")
     annotation = Annotation.objects.get()
     assert (annotation.exact, annotation.start) == (QUOTE, passage.text.index(QUOTE))
-    expect(page).to_have_url(f"{article}#annotation-{annotation.pk}")
-    expect(page.locator(f"#annotation-{annotation.pk}")).to_be_focused()
+    expect(page.locator("#p-1")).to_be_focused()
+    expect(page.locator(f"#panel-p-1 #annotation-{annotation.pk}")).to_contain_text(
+        BODY.replace("*", "")
+    )
     expect(page.get_by_role("status").filter(has_text="Annotation saved.")).to_be_visible()
     expect(page.locator("#p-1 mark.hl--annotation")).to_have_text(QUOTE)
     # Screen readers hear where the annotated words start and end.
@@ -150,7 +154,7 @@ def test_scholar_annotates_flags_and_cross_references_with_the_keyboard_only(
     expect(spoken.first).to_have_text("annotated text: ")
     screenshot(page, "annotated")
 
-    # -- flag a span: Tab on from the annotation to the passage's "Flag" link --------------
+    # -- flag a span: Tab on from the passage to its "Flag" link in the panel --------------
     tab_to(page, by_text("Flag passage 1 as disputed"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Flag passage 1 as disputed")
@@ -173,6 +177,7 @@ def test_scholar_annotates_flags_and_cross_references_with_the_keyboard_only(
 
     # -- cross-reference the Romanian passage 1 to a passage, with the keyboard -------------
     page.goto(f"{live_server.url}{romanian.get_absolute_url()}#p-1")
+    page.locator("#panel-p-1 .panel").wait_for()
     tab_to(page, by_text("Cross-reference passage 1"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cross-reference passage 1")
@@ -273,10 +278,11 @@ def test_keyboard_selection_reaches_the_toolbar_and_annotates(
     page.keyboard.type("Selected with the keyboard.")
     tab_to(page, by_text("Save"))
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile("#annotation-[0-9a-f-]{36}$"))
+    expect(page).to_have_url(re.compile("#p-1$"))
     annotation = Annotation.objects.get()
     assert (annotation.start, annotation.end, annotation.exact) == (start, end, exact)
-    expect(page.locator(f"#annotation-{annotation.pk}")).to_be_focused()
+    expect(page.locator("#p-1")).to_be_focused()
+    expect(page.locator(f"#panel-p-1 #annotation-{annotation.pk}")).to_be_visible()
 
     # Escape closes the toolbar and leaves the caret where the selection ended.
     page.goto(f"{live_server.url}{english.get_absolute_url()}#p-1")

@@ -80,11 +80,12 @@ def test_moderator_works_the_queue_and_the_reading_view_follows(
     # The public reading view reflects all three.
     reader = page.context.browser.new_context()
     public = reader.new_page()
-    public.goto(live_server.url + english.get_absolute_url())
+    public.goto(live_server.url + english.get_absolute_url() + "#p-1")  # its panel open
     expect(public.locator("sup.hl-tag--disputed").first).to_have_text("[dispute upheld]")
     expect(public.locator(".flag-note").first).to_contain_text("Confirmed against the border")
     expect(public.get_by_text("Buy cheap watches")).to_have_count(0)
-    expect(public.get_by_text("The area figure matches the Romanian text.")).to_be_visible()
+    panel = public.locator("#panel-p-1")
+    expect(panel.get_by_text("The area figure matches the Romanian text.")).to_be_visible()
     expect(public.get_by_text("Vandalised text")).to_have_count(0)
     screenshot(public, "reading-view-after-moderation")
     reader.close()

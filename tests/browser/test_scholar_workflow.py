@@ -83,8 +83,8 @@ def select(page, anchor, phrase):
 
 
 def aside(page, anchor):
-    """The scholarship shown beside a paragraph passage."""
-    return page.locator(f"#{anchor} + aside.passage-aside")
+    """A passage's scholarship: its panel in the reading room's margin, or on its own page."""
+    return page.locator(f"#scholarship-{anchor} aside.passage-aside")
 
 
 def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public_only(
@@ -107,7 +107,8 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     page.get_by_label("Tags").fill("ultimatum, dates")
     page.get_by_role("button", name="Save").click()
 
-    expect(page).to_have_url(re.compile(re.escape(article_url) + "#annotation-[0-9a-f-]{36}$"))
+    # Back at the passage, whose panel opens with the new annotation beside the new mark.
+    expect(page).to_have_url(article_url + "#p-1")
     expect(page.get_by_role("status")).to_have_text("Annotation saved.")
     highlight = page.locator("#p-1 mark.hl--annotation")
     expect(highlight).to_have_text(PHRASE)
@@ -179,7 +180,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     page.get_by_label("Annotation", exact=True).fill(PRIVATE_BODY)
     page.get_by_label("Private (only me)").check()
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(re.escape(article_url) + "#annotation-[0-9a-f-]{36}$"))
+    expect(page).to_have_url(article_url + "#p-1")
     expect(page.locator("#p-1 mark.hl--annotation")).to_have_text([PHRASE, PRIVATE_SPAN])
     private_note = aside(page, "p-1").locator(".annotation-beside--private")
     expect(private_note).to_contain_text(PRIVATE_BODY)
@@ -188,7 +189,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     assert (private.start, private.exact) == (private_start, PRIVATE_SPAN)
 
     # -- cross-reference Romanian passage 1 to English passage 1 --------------------------
-    page.goto(live_server.url + romanian.get_absolute_url())
+    page.goto(live_server.url + romanian.passages.get(order=1).get_absolute_url())
     page.get_by_role("link", name="Cross-reference passage 1", exact=True).click()
     page.get_by_label("Relation").select_option(label="Translation of")
     linked = CrossReferenceForm.base_fields["to_passage"].label_from_instance(passage)
@@ -204,7 +205,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     expect(outgoing).to_contain_text("Translation of")
     expect(outgoing.get_by_role("link", name=f"{english.title}, passage 1")).to_be_visible()
     outgoing.get_by_role("link", name=f"{english.title}, passage 1").click()
-    expect(page).to_have_url(f"{article_url}#p-1")
+    expect(page).to_have_url(live_server.url + passage.get_absolute_url())
     incoming = aside(page, "p-1").locator(".crossref-note")
     expect(incoming).to_contain_text("Translation of")
     expect(incoming).to_contain_text(f"← {romanian.title}, passage 1 links here")
@@ -213,7 +214,7 @@ def test_scholar_annotates_edits_reverts_flags_and_links_then_reader_sees_public
     # -- a reader sees the public annotation and the flag, not the private annotation -------
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
-    page.goto(article_url)
+    page.goto(article_url + "#p-1")
     expect(page.locator("#selection-toolbar")).to_have_count(0)
     expect(page.locator("#p-1 mark.hl--annotation")).to_have_text(PHRASE)
     expect(aside(page, "p-1").locator(".annotation__body")).to_have_text(BODY_V1.replace("*", ""))
