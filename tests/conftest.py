@@ -193,8 +193,12 @@ def live_articles(transactional_db, live_server, fixture_snapshots):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium, driven by Playwright (no browser download)."""
+def chromium(django_db_setup):
+    """Debian's Chromium, driven by Playwright (no browser download).
+
+    It closes before the test databases are dropped: its open keep-alive connections hold the
+    live server's threads, and each thread's database connection, until it does.
+    """
     # Playwright's sync API runs an event loop in this thread; the ORM calls that the
     # tests make around it are ordinary synchronous calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
