@@ -46,9 +46,10 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 test: install-test lint
 	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
-## test-fast: the inner loop while developing: SQLite, no browser, in parallel (no lint)
+## test-fast: the inner loop while developing: SQLite, no browser, no slow tests, in parallel
+## (no lint); `make test` runs them all
 test-fast: install-test
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install-test
 	$(PY) manage.py makemigrations --check --dry-run

@@ -703,6 +703,7 @@ def observe(world, method):
     return observed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_every_url_for_every_role(world, method):
     observed = observe(world, method)

@@ -20,6 +20,7 @@ def run(*args):
     return json.loads(result.stdout[result.stdout.index("{") :])
 
 
+@pytest.mark.slow
 def test_sqlite_dumpdata_loaddata_round_trip_keeps_every_record_and_version():
     report = run("sqlite", "--seconds", "2")
     assert report["differences"] == []

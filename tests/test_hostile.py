@@ -27,7 +27,7 @@ from annotations.rendering import ALLOWED_TAGS
 from annotations.services import TargetData
 from archive.models import ExternalLink
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DATA = Path(__file__).parent / "data" / "blns" / "blns.json"
 EXTRA = [

@@ -174,6 +174,7 @@ def test_sizes_scale_down_with_minimums():
     assert scale.Sizes.at(0.001, annotations=50, worked=80).worked == 50
 
 
+@pytest.mark.slow
 def test_same_seed_same_plan(articles):
     def plan(seed):
         rng = random.Random(seed)

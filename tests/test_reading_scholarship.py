@@ -51,6 +51,7 @@ def add_scholarship(user, english, romanian, count):
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_scholar", [False, True])
 def test_reading_room_query_counts_are_the_same_with_0_and_500_records(
     client, articles, scholar, as_scholar, django_assert_num_queries
