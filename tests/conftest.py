@@ -187,6 +187,18 @@ def demo(db, fixture_snapshots):
 
 
 @pytest.fixture
+def english(articles):
+    """The English article."""
+    return articles["en"]
+
+
+@pytest.fixture
+def lead(english):
+    """The English article's first passage."""
+    return english.passages.get(order=1)
+
+
+@pytest.fixture
 def live_articles(transactional_db, live_server, fixture_snapshots):
     """The articles, committed, behind a live server (for browser tests)."""
     return load_set(fixture_snapshots, "articles")

@@ -58,16 +58,6 @@ def panel(client, document, number=1):
     return response.content.decode()
 
 
-@pytest.fixture
-def english(articles):
-    return articles["en"]
-
-
-@pytest.fixture
-def lead(english):
-    return english.passages.get(order=1)
-
-
 def test_second_anonymous_request_is_served_from_the_cache_with_one_query(
     client, english, lead, scholar, django_assert_num_queries
 ):

@@ -14,16 +14,6 @@ from reading import fragments
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def english(articles):
-    return articles["en"]
-
-
-@pytest.fixture
-def lead(english):
-    return english.passages.get(order=1)
-
-
 def annotate(user, passage, body="A note", **target):
     return services.create_annotation(
         user=user,
