@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 from lxml import etree
@@ -374,15 +375,18 @@ def test_from_until(client, catalogue):
     assert error_code(root) == "badArgument"
 
 
-def test_query_count_is_constant(client, catalogue, settings, django_assert_max_num_queries):
+def test_query_count_is_constant(client, catalogue, settings, django_assert_num_queries):
     settings.EXPORTS_OAI_PAGE_SIZE = 500
-    with django_assert_max_num_queries(6):
+    # The content type of Reference is cached per process after its first lookup; whether an
+    # earlier test on this worker made it depends on the order, so clear it and count it once.
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(7):
         oai(client, verb="ListRecords", metadataPrefix="oai_dc")
     Reference.objects.bulk_create(
         Reference(catalogue_id=f"AR-R{2000 + i}", kind="book", title=f"Book {i}", original_line="…")
         for i in range(150)
     )
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         root = oai(client, verb="ListRecords", metadataPrefix="oai_dc")
     assert len(root.findall("oai:ListRecords/oai:record", NS)) == sum(catalogue.values()) + 150
 
