@@ -231,3 +231,21 @@ def test_command_generates_a_tiny_archive(capsys):
     assert "rows/s" in out and "annotations (bulk)" in out and "annotations (services)" in out
     with pytest.raises(Exception, match="already holds scholarship"):
         call_command("generate_scale_data", "--scale", "0.001")
+
+    # The stress article: the English text again, carrying records of each kind, through the
+    # services (one revision per write), and only once.
+    call_command("generate_stress_article", "--records", "6")
+    stress = Document.objects.get(slug="stress-article")
+    assert stress.passages.count() == english.passages.count()
+    assert [p.text for p in stress.passages.order_by("order")] == [
+        p.text for p in english.passages.order_by("order")
+    ]
+    assert Annotation.objects.filter(passage__document=stress).count() == 6
+    assert DisputedClaim.objects.filter(passage__document=stress).count() == 6
+    crossrefs = CrossReference.objects.filter(passage__document=stress)
+    assert crossrefs.count() == 6
+    assert all(c.to_passage.document_id == english.pk for c in crossrefs.exclude(to_passage=None))
+    for annotation in Annotation.objects.filter(passage__document=stress):
+        assert Version.objects.get_for_object(annotation).count() == 1
+    with pytest.raises(Exception, match="already there"):
+        call_command("generate_stress_article", "--records", "6")
