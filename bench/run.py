@@ -114,7 +114,7 @@ def ensure_chromium():
     subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True)
 
 
-def ensure_database(database_url, scale):
+def ensure_database(database_url, scale, reading=500):
     import psycopg
 
     parts = urllib.parse.urlsplit(database_url)
@@ -132,7 +132,15 @@ def ensure_database(database_url, scale):
         count = connection.execute("SELECT count(*) FROM annotations_annotation").fetchone()[0]
     if count == 0:
         log(f"Generating the scale data (--scale {scale}); this takes a while at scale 1.")
-        manage(database_url, "generate_scale_data", "--scale", str(scale), capture=False)
+        manage(
+            database_url,
+            "generate_scale_data",
+            "--scale",
+            str(scale),
+            "--reading",
+            str(reading),
+            capture=False,
+        )
     with psycopg.connect(database_url) as connection:
         stress = connection.execute(
             "SELECT 1 FROM archive_document WHERE slug = %s", [STRESS]
@@ -394,7 +402,7 @@ def run(options):
     database_url = options.database_url
     ensure_wrk()
     ensure_chromium()
-    ensure_database(database_url, options.scale)
+    ensure_database(database_url, options.scale, options.reading)
     manage(database_url, "collectstatic", "--noinput", "-v0")
     data = targets(database_url)
     log(f"Data: {data['annotations']:,} annotations, {data['versions']:,} versions.")
@@ -622,6 +630,12 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--writes", type=int, default=300, help="service writes to time")
     parser.add_argument("--scale", type=float, default=1.0, help="if the data must be made")
+    parser.add_argument(
+        "--reading",
+        type=int,
+        default=500,
+        help="records of each kind on the English article, if the data must be made",
+    )
     parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md alone")
     run(parser.parse_args())
