@@ -4,6 +4,7 @@ The reading room caches it per passage (``reading.fragments``); the compare page
 beside each passage of both texts. Its template is ``annotations/_summary.html``.
 """
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,24 +41,29 @@ class Summary:
         )
 
 
+def words(kind, item):
+    """What the summary quotes of an item: its text, without markup."""
+    if kind == "annotation":
+        return strip_tags(render_markdown(item.body))
+    if kind == "flag":
+        return item.statement
+    return item.note or Relation(item.relation).label
+
+
 def summarise(scholarship):
     """The margin summary of one passage's ``PassageScholarship``."""
     statuses = Counter(FlagStatus(flag.status).label for flag in scholarship.flags)
     relations = Counter(Relation(crossref.relation).label for crossref, _ in scholarship.crossrefs)
-    items = [
-        (a.created, "annotation", strip_tags(render_markdown(a.body)))
-        for a in scholarship.annotations
-    ]
-    items += [(f.created, "flag", f.statement) for f in scholarship.flags]
-    items += [
-        (c.created, "cross-reference", c.note or Relation(c.relation).label)
-        for c, _ in scholarship.crossrefs
-    ]
-    items.sort(key=lambda item: item[0], reverse=True)
+    # Only the latest few are quoted: their words (an annotation's Markdown rendered and
+    # stripped) are worked out for those alone.
+    items = [(a.created, "annotation", a) for a in scholarship.annotations]
+    items += [(f.created, "flag", f) for f in scholarship.flags]
+    items += [(c.created, "cross-reference", c) for c, _ in scholarship.crossrefs]
+    latest = heapq.nlargest(LATEST_ITEMS, items, key=lambda item: item[0])
     return Summary(
         annotations=len(scholarship.annotations),
         flags=sorted(statuses.items()),
         crossrefs=sorted(relations.items()),
-        latest=[(kind, words) for _, kind, words in items[:LATEST_ITEMS]],
+        latest=[(kind, words(kind, item)) for _, kind, item in latest],
         disputed=any(flag.status in DISPUTED for flag in scholarship.flags),
     )
