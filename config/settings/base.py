@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "exports",
     "alignment",
     "reading",
+    "people",
 ]
 
 MIDDLEWARE = [
