@@ -119,3 +119,41 @@ def test_moderator_invites_scholar_who_annotates_with_orcid_then_is_deactivated(
     expect(scholar.locator(".annotation__meta").first).to_contain_text("by Elena Ciobanu")
     assert json.loads(scholar.request.get(live_server.url + jsonld).text())["creator"] == creator
     context.close()
+
+
+def test_without_mail_a_superuser_copies_the_link_once_and_a_used_link_says_so(
+    live_server, live_articles, chromium, page, screenshot, settings
+):
+    from django.contrib.auth.models import User
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    User.objects.create_superuser("root1", password="archive-test")
+    log_in(page, live_server, "root1", reverse("people:invitation-create"))
+    page.get_by_label("Email address").fill("maria@example.org")
+    page.get_by_label("Role").select_option("Moderators")
+    page.get_by_role("button", name="Create the invitation").click()
+    box = page.get_by_role("status")
+    expect(box).to_contain_text("Copy this link now")
+    expect(box).to_contain_text("nothing was sent to maria@example.org")
+    link = page.get_by_label("Invitation link").input_value()
+    screenshot(page, "link-once")
+    page.reload()
+    expect(page.get_by_label("Invitation link")).to_have_count(0)
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    invitee = context.new_page()
+    invitee.set_default_timeout(10_000)
+    invitee.goto(link)
+    expect(invitee.get_by_role("heading", level=1)).to_have_text("Join the archive as a moderator")
+    invitee.get_by_label("Username").fill("maria")
+    invitee.get_by_label("Password", exact=True).fill(PASSWORD)
+    invitee.get_by_label("Password again").fill(PASSWORD)
+    invitee.get_by_role("button", name="Create my account").click()
+    expect(invitee).to_have_url(live_server.url + reverse("people:profile"))
+    assert User.objects.get(username="maria").is_staff
+
+    response = invitee.goto(link)
+    assert response.status == 410
+    expect(invitee.get_by_role("heading", level=1)).to_have_text("This invitation has been used")
+    screenshot(invitee, "used-390")
+    context.close()
