@@ -7,6 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy check)
         from .roles import grant_after_migrate
 
         # After annotations' own post_migrate (it sets the groups' permissions afresh), as

@@ -411,6 +411,19 @@ def test_email_url_is_parsed():
         parse_email_url("pigeon://coop")
 
 
+def test_the_deploy_check_warns_when_no_mail_can_leave(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.EMAIL_BACKEND = DUMMY
+    with pytest.raises(SystemCheckError, match="people.W001"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    from people.checks import mail_is_configured
+
+    assert mail_is_configured(None) == []
+
+
 def test_password_reset_mails_a_link_and_never_says_whether_an_address_exists(client, scholar):
     scholar.email = "ana@example.org"
     scholar.save()
