@@ -215,4 +215,16 @@ def deactivate_account(*, account, moderator, note):
             new_status="inactive",
             note=note.strip(),
         )
+        # Their open invitations go with them: nobody joins on a deactivated account's word.
+        for invitation in account.invitations_sent.open().select_for_update():
+            invitation.revoked = timezone.now()
+            invitation.revoked_by = moderator
+            invitation.save(update_fields=["revoked", "revoked_by"])
+            _log(
+                invitation,
+                actor=moderator,
+                old_status=InvitationState.OPEN,
+                new_status=InvitationState.REVOKED,
+                note=f"Revoked with the deactivation of {account.get_username()}.",
+            )
     return account

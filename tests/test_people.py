@@ -374,9 +374,13 @@ def test_a_moderator_may_not_deactivate_a_moderator_or_themselves(client, modera
         url = reverse("people:account-deactivate", kwargs={"username": username})
         assert client.post(url, {"note": "No"}).status_code == 403
     assert User.objects.filter(is_active=False).count() == 0
+    other.groups.add(*moderator.groups.all())
+    invitation, _ = services.create_invitation(inviter=other)
     client.force_login(superuser)
     url = reverse("people:account-deactivate", kwargs={"username": other.username})
     assert client.post(url, {"note": "Gone"}).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.state == "revoked"  # a deactivated moderator's invitations go too
 
 
 def test_a_scholar_may_not_see_the_people_pages(client, scholar):
