@@ -1,5 +1,7 @@
 """Permission names of the people app and the checks its views and services share."""
 
+from .models import Role
+
 INVITE = "people.add_invitation"
 INVITE_MODERATOR = "people.invite_moderator"
 VIEW_INVITATIONS = "people.view_invitation"
@@ -13,8 +15,6 @@ def can_invite(user):
 
 def can_invite_to(user, role):
     """Only superusers (who hold every permission) invite moderators."""
-    from .models import Role
-
     if not can_invite(user):
         return False
     return role != Role.MODERATOR or user.has_perm(INVITE_MODERATOR)
