@@ -460,3 +460,20 @@ def test_the_roles_table_answers_for_real_users(scholar, moderator, superuser):
         for user, mark in zip((scholar, moderator, superuser), marks, strict=True):
             allowed = permission is None or user.has_perm(permission)
             assert allowed == (mark == "yes"), (label, user.username)
+
+
+def test_a_hostile_display_name_is_shown_as_text(client, scholar, lead):
+    hostile = '<script>alert("x")</script>Ana'
+    services.update_profile(user=scholar, display_name=hostile, orcid="", affiliation="")
+    annotation = scholarship.create_annotation(
+        user=scholar,
+        target=TargetData(passage=lead),
+        body="Note",
+        motivation="commenting",
+        visibility="public",
+    )
+    page = client.get(annotation.get_absolute_url()).content.decode()
+    assert hostile not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Ana" in page
+    data = client.get(reverse("exports:annotation-jsonld", kwargs={"pk": annotation.pk})).json()
+    assert data["creator"]["name"] == hostile  # JSON carries it as data, unchanged
