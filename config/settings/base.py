@@ -209,8 +209,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Abuse limits: "COUNT/PERIOD" (period in s, m or h) per scope and key, counted in the cache.
 # "login" counts every POST to a login, password-change or password-reset form and to an
-# invitation's accept page, by client address and by the username tried; "write" counts every POST (or PUT/PATCH/DELETE) to the scholarly and admin
-# views, by signed-in user and by address. Over the limit: 429 and templates/429.html.
+# invitation's accept page, by client address and by the username tried; "write" counts every
+# POST (or PUT/PATCH/DELETE) to the scholarly, people and admin views, by signed-in user and by
+# address. Over the limit: 429 and templates/429.html.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
