@@ -479,3 +479,19 @@ def test_a_hostile_display_name_is_shown_as_text(client, scholar, lead):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Ana" in page
     data = client.get(reverse("exports:annotation-jsonld", kwargs={"pk": annotation.pk})).json()
     assert data["creator"]["name"] == hostile  # JSON carries it as data, unchanged
+
+
+def test_the_reading_room_filters_an_author_by_display_name_or_username(client, scholar, lead):
+    services.update_profile(user=scholar, display_name="Ana Popescu", orcid="", affiliation="")
+    scholarship.create_annotation(
+        user=scholar,
+        target=TargetData(passage=lead),
+        body="Ana's note",
+        motivation="commenting",
+        visibility="public",
+    )
+    url = reverse("reading:passage-panel", args=[lead.document.slug, lead.order])
+    for author in ("ana", "ANA POPESCU"):
+        page = client.get(url, {"author": author}).content.decode()
+        assert "Ana's note" in page and "by Ana Popescu" in page, author
+    assert "Ana's note" not in client.get(url, {"author": "mihai"}).content.decode()
