@@ -469,13 +469,13 @@ class Records:
         return cls(
             crossrefs=list(
                 alignments(translation, original)
-                .select_related("author", "passage", "to_passage")
+                .select_related("author__profile", "passage", "to_passage")
                 .order_by("created")
             ),
             marks=list(
                 NoCounterpart.objects.live()
                 .filter(passage__document=translation, original=original)
-                .select_related("author")
+                .select_related("author__profile")
             ),
             suggestions=list(
                 AlignmentSuggestion.objects.pending()

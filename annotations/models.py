@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from archive.models import ExternalLink, Passage, Reference
 
+from .authors import AUTHOR
 from .selectors import CONTEXT_LENGTH
 
 
@@ -104,7 +105,7 @@ class VersionedQuerySet(models.QuerySet):
         return self.filter(passage__document=document)
 
     def with_targets(self):
-        return self.select_related("passage__document", "author")
+        return self.select_related("passage__document", AUTHOR)
 
 
 class AnnotationQuerySet(VersionedQuerySet):

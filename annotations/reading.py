@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from archive.models import Passage
 from archive.reading import Highlight
 
+from .authors import name_expression
 from .models import Annotation, CrossReference, DisputedClaim
 
 #: What the reading view shows of the document at either end of a cross-reference
@@ -79,7 +80,11 @@ class DocumentScholarship:
             tagged = tagged.filter(annotation__passage__in=passages)
         visible = list(
             annotations.only(*own_fields(Annotation))
-            .annotate(passage_order=F("passage__order"), author_name=F("author__username"))
+            .annotate(
+                passage_order=F("passage__order"),
+                author_name=name_expression(),
+                author_username=F("author__username"),
+            )
             .order_by("created")
         )
         # The tags of the document's annotations, by name (those the user may not see are
@@ -102,13 +107,15 @@ class DocumentScholarship:
             if annotation.is_span:
                 self._mark(annotation.passage_id, annotation)
         self._number()
-        for flag in flags.annotate(author_name=F("author__username")):
+        for flag in flags.annotate(
+            author_name=name_expression(), author_username=F("author__username")
+        ):
             self._item(flag.passage_id).flags.append(flag)
             if flag.is_span:
                 self._mark(flag.passage_id, flag)
         crossrefs = list(
             crossrefs.select_related("to_reference", "to_link")
-            .annotate(author_name=F("author__username"))
+            .annotate(author_name=name_expression(), author_username=F("author__username"))
             .only(
                 *own_fields(CrossReference),
                 "to_reference__catalogue_id",

@@ -310,7 +310,7 @@ class AnnotationReplyView(ScholarRequiredMixin, VisibleAnnotationMixin, ServiceF
 def annotation_versions(annotation):
     return (
         Version.objects.get_for_object(annotation)
-        .select_related("revision__user")
+        .select_related("revision__user__profile")
         .order_by("-revision__date_created", "-pk")
     )
 
@@ -497,7 +497,7 @@ class FlagDetailView(DetailView):
             context["status_form"] = FlagStatusForm(initial={"status": self.object.status})
         context["versions"] = (
             Version.objects.get_for_object(self.object)
-            .select_related("revision__user")
+            .select_related("revision__user__profile")
             .order_by("-revision__date_created")
         )
         return context

@@ -21,10 +21,18 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger("archive.security")
 
-#: Views whose POSTs are login attempts (the username field is counted too).
-LOGIN_VIEWS = {"login", "admin:login", "password_change", "admin:password_change"}
+#: Views whose POSTs are login attempts (the username field is counted too); accepting an
+#: invitation signs in, so it is counted as one, and a password reset sends mail.
+LOGIN_VIEWS = {
+    "login",
+    "admin:login",
+    "password_change",
+    "admin:password_change",
+    "people:invitation-accept",
+    "password_reset",
+}
 #: URL namespaces whose unsafe requests are writes.
-WRITE_NAMESPACES = {"annotations", "exports", "alignment", "search", "admin"}
+WRITE_NAMESPACES = {"annotations", "exports", "alignment", "search", "admin", "people"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("people.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("annotations.urls")),
     path("", include("search.urls")),

@@ -1,4 +1,5 @@
-"""WSGI entry point."""
+"""WSGI entry point: the base settings, which refuse to start without DJANGO_SECRET_KEY unless
+DJANGO_DEBUG is on; deployments set DJANGO_SETTINGS_MODULE=config.settings.production."""
 
 import os
 

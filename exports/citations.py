@@ -14,6 +14,7 @@ import unicodedata
 from django.db.models import Q
 from django.utils.translation import get_language_info
 
+from annotations.authors import display_name
 from archive.models import Reference, ReferenceKind
 
 #: The keys of a CSL name object this archive stores or may store.
@@ -457,7 +458,7 @@ def document_plain(document, url):
 def annotation_plain(annotation, url):
     """``ana. “Commenting annotation on ‘Title’, passage 3.” Bessarabia 1940 Archive, 22 November
     2026. URL.`` (with the version and its date once it has been edited)."""
-    author = annotation.author.get_full_name() or annotation.author.get_username()
+    author = display_name(annotation.author)
     document = annotation.passage.document
     what = f"{annotation.get_motivation_display()} annotation"
     parts = [

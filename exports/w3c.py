@@ -20,6 +20,7 @@ from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from annotations.authors import display_name
 from annotations.models import Annotation, CrossReference, DisputedClaim
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -75,11 +76,10 @@ class Serializer:
         return target
 
     def creator(self, user):
-        creator = {"type": "Person", "nickname": user.get_username()}
-        name = user.get_full_name()
-        if name:
-            creator["name"] = name
-        return creator
+        """A ``Person``: the display name, the username, and the ORCID iD's IRI as ``id``."""
+        creator = {"type": "Person", "name": display_name(user), "nickname": user.get_username()}
+        orcid = getattr(getattr(user, "profile", None), "orcid_url", "")
+        return {"id": orcid, **creator} if orcid else creator
 
     def common(self, record, identifier, motivation, context):
         data = {}

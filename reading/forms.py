@@ -21,7 +21,7 @@ class PanelFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any"), *FlagStatus.choices], required=False, label="Flag status"
     )
-    author = forms.CharField(max_length=150, required=False, label="Author (user name)")
+    author = forms.CharField(max_length=150, required=False, label="Author (name or user name)")
     mine = forms.BooleanField(required=False, label="Mine only")
 
     def __init__(self, *args, user, **kwargs):
@@ -37,7 +37,7 @@ class PanelFilterForm(forms.Form):
         mine = data.get("mine")
 
         def by(item):
-            if author and item.author_name.lower() != author:
+            if author and author not in (item.author_name.lower(), item.author_username.lower()):
                 return False
             return not mine or item.author_id == self.user.pk
 

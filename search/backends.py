@@ -374,7 +374,7 @@ class SearchBackend:
             model = Annotation if kind == "annotation" else DisputedClaim
             return (
                 model.objects.filter(pk__in=pks)
-                .select_related("passage__document", "author")
+                .select_related("passage__document", "author__profile")
                 .defer(f"passage__document__{DOCUMENT_TEXT}")
                 .order_by()
             )

@@ -32,6 +32,7 @@ from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from annotations.services import TargetData
 from archive.models import Document, ExternalLink, Note, Passage, Reference, Section
+from people import services as people_services
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,16 @@ def world(articles, scholar, other_scholar, moderator, superuser):
         ),
         user=scholar,
     )
+    invitation, token = people_services.create_invitation(inviter=moderator, email="x@example.org")
+    used, used_token = people_services.create_invitation(inviter=moderator)
+    people_services.accept_invitation(token=used_token, username="invited", password="pass-w0rd-x")
+    people_services.update_profile(
+        user=scholar, display_name="Ana", orcid="0000-0002-1825-0097", affiliation=""
+    )
     return {
+        "invitation": invitation,
+        "token": token,
+        "used_token": used_token,
         "users": {
             "scholar": scholar,
             "other": other_scholar,
@@ -162,6 +172,24 @@ SITE_ROWS = [
         lambda w: {"uidb64": "MQ", "token": "set-password"},
     ),
     ("password reset complete", "password_reset_complete", lambda w: {}),
+    ("profile", "people:profile", lambda w: {}),
+    ("invitation accept", "people:invitation-accept", lambda w: {"token": w["token"]}),
+    ("used invitation accept", "people:invitation-accept", lambda w: {"token": w["used_token"]}),
+    ("unknown invitation accept", "people:invitation-accept", lambda w: {"token": "x" * 43}),
+    ("people", "people:account-list", lambda w: {}),
+    ("invitations", "people:invitation-list", lambda w: {}),
+    ("invite", "people:invitation-create", lambda w: {}),
+    ("invitation revoke", "people:invitation-revoke", lambda w: {"pk": w["invitation"].pk}),
+    (
+        "deactivate a scholar",
+        "people:account-deactivate",
+        lambda w: {"username": w["users"]["other"].username},
+    ),
+    (
+        "deactivate a moderator",
+        "people:account-deactivate",
+        lambda w: {"username": w["users"]["moderator"].username},
+    ),
     ("annotate passage", "annotations:annotation-create", _passage_kwargs),
     ("flag passage", "annotations:flag-create", _passage_kwargs),
     ("cross-reference passage", "annotations:crossref-create", _passage_kwargs),
@@ -275,6 +303,8 @@ ADMIN_MODELS = {
     "annotations.crossreference": lambda w: w["crossref"],
     "annotations.moderationlogentry": lambda w: _log_entry(w),
     "annotations.tag": lambda w: w["public"].tags.model.objects.get_or_create(name="dates")[0],
+    "people.invitation": lambda w: w["invitation"],
+    "people.profile": lambda w: w["users"]["scholar"].profile,
     "alignment.alignmentsuggestion": lambda w: _first("alignment.AlignmentSuggestion"),
     "alignment.discrepancysuggestion": lambda w: _first("alignment.DiscrepancySuggestion"),
     "alignment.nocounterpart": lambda w: _first("alignment.NoCounterpart"),
@@ -619,6 +649,28 @@ EXPECTED = {
     "admin annotations.tag delete": ("L L L 403 200", "L L L 403 200"),
     "admin annotations.tag history": ("L L L 200 200", "L L L 200 200"),
     "admin annotations.tag bare": ("L L L R R", "L L L R R"),
+    "profile": ("L 200 200 200 200", "L R R R R"),
+    "invitation accept": ("200 200 200 200 200", "400 400 400 400 400"),
+    "used invitation accept": ("410 410 410 410 410", "410 410 410 410 410"),
+    "unknown invitation accept": ("404 404 404 404 404", "404 404 404 404 404"),
+    "people": ("L 403 403 200 200", "L 403 403 405 405"),
+    "invitations": ("L 403 403 200 200", "L 403 403 405 405"),
+    "invite": ("L 403 403 200 200", "L 403 403 400 400"),
+    "invitation revoke": ("L 403 403 405 405", "L 403 403 R R"),
+    "deactivate a scholar": ("L 403 403 200 200", "L 403 403 400 400"),
+    "deactivate a moderator": ("L 403 403 403 200", "L 403 403 403 400"),
+    "admin people.invitation changelist": ("L L L 200 200", "L L L 200 200"),
+    "admin people.invitation add": ("L L L 200 200", "L L L 200 200"),
+    "admin people.invitation change": ("L L L 200 200", "L L L 403 403"),
+    "admin people.invitation delete": ("L L L 403 403", "L L L 403 403"),
+    "admin people.invitation history": ("L L L 200 200", "L L L 200 200"),
+    "admin people.invitation bare": ("L L L R R", "L L L R R"),
+    "admin people.profile changelist": ("L L L 200 200", "L L L 200 200"),
+    "admin people.profile add": ("L L L 403 403", "L L L 403 403"),
+    "admin people.profile change": ("L L L 200 200", "L L L 403 200"),
+    "admin people.profile delete": ("L L L 403 403", "L L L 403 403"),
+    "admin people.profile history": ("L L L 200 200", "L L L 200 200"),
+    "admin people.profile bare": ("L L L R R", "L L L R R"),
     "search": ("200 200 200 200 200", "405 405 405 405 405"),
     "public annotation W3C": ("200 200 200 200 200", "405 405 405 405 405"),
     "private annotation W3C": ("404 200 404 404 404", "405 405 405 405 405"),

@@ -75,7 +75,11 @@ def test_annotation_jsonld_is_a_valid_w3c_annotation(client, demo):
     assert data["id"] == f"http://testserver/annotations/{annotation.pk}.jsonld"
     assert data["type"] == "Annotation"
     assert data["motivation"] == annotation.motivation
-    assert data["creator"] == {"type": "Person", "nickname": annotation.author.username}
+    assert data["creator"] == {
+        "type": "Person",
+        "name": annotation.author.username,
+        "nickname": annotation.author.username,
+    }
     assert data["created"].endswith("Z") and data["modified"].endswith("Z")
     body = data["body"]
     assert body[0] == {"type": "TextualBody", "value": annotation.body, "format": "text/markdown"}

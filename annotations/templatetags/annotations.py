@@ -1,5 +1,6 @@
 from django import template
 
+from annotations import authors
 from annotations.rendering import render_markdown
 
 register = template.Library()
@@ -9,6 +10,12 @@ register = template.Library()
 def markdown(body):
     """Render a Markdown body as sanitised HTML."""
     return render_markdown(body)
+
+
+@register.filter
+def display_name(user):
+    """How the site names a person: their profile's display name, else their username."""
+    return authors.display_name(user)
 
 
 @register.filter
@@ -35,6 +42,6 @@ def annotation_meta(annotation):
     name = getattr(annotation, "author_name", None)
     return {
         "annotation": annotation,
-        "author_name": annotation.author.username if name is None else name,
+        "author_name": authors.display_name(annotation.author) if name is None else name,
         "edited": int(annotation.modified.timestamp()) != int(annotation.created.timestamp()),
     }

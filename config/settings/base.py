@@ -4,6 +4,7 @@ DATABASE_URL          database (default: the SQLite file db.sqlite3 in the proje
 DJANGO_SECRET_KEY     required when DJANGO_DEBUG is off
 DJANGO_DEBUG          1/true/yes/on to enable debug mode (default: off)
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default with debug: localhost, 127.0.0.1)
+EMAIL_URL             where mail goes (see "Mail" below)
 """
 
 import os
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "exports",
     "alignment",
     "reading",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,24 @@ LOGOUT_REDIRECT_URL = "archive:home"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---------------------------------------------------------------------------
+# Mail: password reset and invitations (docs/operations.md, "Mail").
+#
+# EMAIL_URL                 smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://…@HOST:465,
+#                           console:, locmem:, file:///folder or dummy:; or Django's own names
+#                           (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+#                           EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_BACKEND). Unset: the console
+#                           (mails appear in the terminal of `make run`) with debug on, and no
+#                           mail with it off (invitations then show their link to copy)
+# DJANGO_DEFAULT_FROM_EMAIL the sender of the site's mails
+# ---------------------------------------------------------------------------
+from config.mail import email_settings  # noqa: E402
+
+globals().update(email_settings(debug=DEBUG))  # EMAIL_BACKEND, EMAIL_HOST…
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Bessarabia 1940 Archive <archive@localhost>"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -188,9 +208,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Abuse limits: "COUNT/PERIOD" (period in s, m or h) per scope and key, counted in the cache.
-# "login" counts every POST to a login or password-change form, by client address and by the
-# username tried; "write" counts every POST (or PUT/PATCH/DELETE) to the scholarly and admin
-# views, by signed-in user and by address. Over the limit: 429 and templates/429.html.
+# "login" counts every POST to a login, password-change or password-reset form and to an
+# invitation's accept page, by client address and by the username tried; "write" counts every
+# POST (or PUT/PATCH/DELETE) to the scholarly, people and admin views, by signed-in user and by
+# address. Over the limit: 429 and templates/429.html.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

@@ -23,6 +23,7 @@ from django.test import Client
 from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.models import Reference
+from people.services import create_invitation
 from tests.conftest import ARTIFACTS, LIVE_SERVER, load_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits(LIVE_SERVER)]
@@ -197,6 +198,13 @@ CASES = [
     Case("not-found", lambda demo: "/documents/no-such-document/", expect_status=404),
     Case("search-results", lambda demo: "/search/?q=Hertsa", optional=True),
     Case("compare-view", lambda demo: f"/documents/{ROMANIAN}/compare/", optional=True),
+    Case("profile", lambda demo: "/accounts/profile/", user="scholar"),
+    Case("password-reset", lambda demo: "/accounts/password_reset/"),
+    Case("people", lambda demo: "/people/", user="moderator"),
+    Case("invitations", lambda demo: "/people/invitations/", user="moderator"),
+    Case("invite-form", lambda demo: "/people/invitations/new/", user="moderator"),
+    Case("invitation-accept", lambda demo: demo["invitation"]),
+    Case("invitation-unknown", lambda demo: "/accounts/invitation/unknown/", expect_status=404),
 ]
 
 
@@ -228,7 +236,11 @@ def blocking(violations):
 def demo(live_server, transactional_db, fixture_snapshots):
     annotation = load_demo(fixture_snapshots)
     flag = DisputedClaim.objects.filter(passage__document__slug=ROMANIAN, start__isnull=False)
+    _, token = create_invitation(
+        inviter=User.objects.get(username="moderator"), email="new@example.org"
+    )
     return {
+        "invitation": f"/accounts/invitation/{token}/",
         "annotation": annotation.get_absolute_url(),
         "passage": annotation.passage.anchor,
         "flag": flag.first().get_absolute_url(),
