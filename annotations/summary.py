@@ -33,12 +33,16 @@ class Summary:
     disputed: bool = False
 
     @property
+    def flag_count(self):
+        return sum(count for _, count in self.flags)
+
+    @property
+    def crossref_count(self):
+        return sum(count for _, count in self.crossrefs)
+
+    @property
     def total(self):
-        return (
-            self.annotations
-            + sum(count for _, count in self.flags)
-            + sum(count for _, count in self.crossrefs)
-        )
+        return self.annotations + self.flag_count + self.crossref_count
 
 
 def words(kind, item):
