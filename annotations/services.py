@@ -104,7 +104,7 @@ def target_fields(target):
     }
 
 
-def _text(value):
+def unix_newlines(value):
     """Store text with Unix line endings, whatever the browser sent."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -225,7 +225,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
     with transaction.atomic(), reversion.create_revision(atomic=False):
         annotation = Annotation(
             author=user,
-            body=_text(body),
+            body=unix_newlines(body),
             motivation=motivation,
             visibility=visibility,
             parent=parent,
@@ -254,7 +254,7 @@ def update_annotation(*, annotation, user, data, base_version):
         for name in ("body", "motivation", "visibility"):
             if name in data:
                 setattr(current, name, data[name])
-        current.body = _text(current.body)
+        current.body = unix_newlines(current.body)
         if "target" in data:
             for name, value in target_fields(data["target"]).items():
                 setattr(current, name, value)
@@ -371,7 +371,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
     with transaction.atomic(), reversion.create_revision(atomic=False):
-        claim = DisputedClaim(author=user, category=category, statement=_text(statement), **fields)
+        claim = DisputedClaim(author=user, category=category, statement=unix_newlines(statement), **fields)
         claim.full_clean()
         claim.save()
         for item in evidence:

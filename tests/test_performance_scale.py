@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import transaction
 from reversion.models import Revision, Version
 
-from annotations import scale
 from annotations.models import (
     Annotation,
     CrossReference,
@@ -22,6 +21,7 @@ from annotations.models import (
     Tag,
 )
 from archive.models import Document, ExternalLink, Passage, Reference
+from devdata import scale
 
 pytestmark = pytest.mark.django_db
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "exports",
     "alignment",
     "reading",
+    "devdata",
 ]
 
 MIDDLEWARE = [

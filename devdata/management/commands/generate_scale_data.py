@@ -1,4 +1,4 @@
-"""Generate a large synthetic archive from a seed, through the services (see annotations.scale)."""
+"""Generate a large synthetic archive from a seed, through the services (see devdata.scale)."""
 
 import random
 import tempfile
@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from reversion.models import Revision, Version
 
-from annotations import scale
 from annotations.models import (
     Annotation,
     CrossReference,
@@ -21,6 +20,7 @@ from annotations.models import (
     Tag,
 )
 from archive.models import Document, ExternalLink, Passage, Reference
+from devdata import scale
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 ROMANIAN = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"

@@ -19,9 +19,7 @@ from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
-from archive.models import Passage
-
-from .models import (
+from annotations.models import (
     Annotation,
     CrossReference,
     DisputedClaim,
@@ -33,14 +31,15 @@ from .models import (
     Tag,
     Visibility,
 )
-from .permissions import MODERATORS, SCHOLARS
-from .services import (
+from annotations.permissions import MODERATORS, SCHOLARS
+from annotations.services import (
     TargetData,
     create_annotation,
     create_crossref,
     create_flag,
     set_flag_status,
 )
+from archive.models import Passage
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 ROMANIAN = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"

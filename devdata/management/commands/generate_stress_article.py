@@ -16,11 +16,11 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations import scale
 from annotations.models import Annotation
 from archive.importers.article import ArticleImporter
 from archive.importers.manifest import load_manifest, manifest_path
 from archive.models import Document, ExternalLink, Passage, Reference
+from devdata import scale
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 STRESS = "stress-article"
