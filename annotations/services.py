@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .changes import touch
+from archive.changes import touch
+
 from .models import (
     Annotation,
     CrossReference,
@@ -371,7 +372,9 @@ def create_flag(*, user, target, category, statement, evidence=()):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
     with transaction.atomic(), reversion.create_revision(atomic=False):
-        claim = DisputedClaim(author=user, category=category, statement=unix_newlines(statement), **fields)
+        claim = DisputedClaim(
+            author=user, category=category, statement=unix_newlines(statement), **fields
+        )
         claim.full_clean()
         claim.save()
         for item in evidence:

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.views.generic import DetailView, TemplateView
 
-from annotations import changes
 from annotations.permissions import can_create
 from annotations.reading import DocumentScholarship
+from archive import changes
 from archive.models import Document
 from archive.reading import build_reading, split_passage
 from archive.views import RECEIVED_TEXT, ReadOnlyMixin

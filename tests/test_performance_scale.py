@@ -15,12 +15,11 @@ from annotations.models import (
     Annotation,
     CrossReference,
     DisputedClaim,
-    DocumentChanges,
     Evidence,
     ModerationLogEntry,
     Tag,
 )
-from archive.models import Document, ExternalLink, Passage, Reference
+from archive.models import Document, DocumentChanges, ExternalLink, Passage, Reference
 from devdata import scale
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from django.db import transaction
 from reversion.models import Revision, Version
 
 from annotations import services
-from annotations.changes import touch_counts
 from annotations.models import (
     Annotation,
     CrossReference,
@@ -25,6 +24,7 @@ from annotations.models import (
     Tag,
 )
 from annotations.services import ANNOTATION_CONTENT_FIELDS, target_fields, unix_newlines
+from archive.changes import touch_counts
 from archive.models import Passage
 
 
