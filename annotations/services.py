@@ -11,6 +11,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from archive.changes import touch
@@ -119,22 +120,16 @@ def _tags(names):
     return [found.get(name) or Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
-def _cache_tags(annotation, tags):
-    """Remember ``tags`` (sorted by name, as ``Tag`` orders them) as the annotation's tags, as
-    ``prefetch_related`` would: the revision's serialisation then reads them from memory."""
-    cached = Tag.objects.filter(pk__in=[tag.pk for tag in tags])
-    cached._result_cache = sorted(tags, key=lambda tag: tag.name)
-    cached._prefetch_done = True
-    annotation._prefetched_objects_cache = {
-        **getattr(annotation, "_prefetched_objects_cache", {}),
-        "tags": cached,
-    }
+def _version_with_tags(annotation):
+    """Add a new annotation to the revision once its tag rows are written (its block is
+    managed by hand, so its ``save()`` added no version without them)."""
+    prefetch_related_objects([annotation], "tags")
+    reversion.add_to_revision(annotation)
 
 
 def _store_tags(annotation, tags, *, new):
     """Write the annotation's tag rows: only the rows that change, straight into the through
-    table (no m2m signals, so the revision holds the one version that ``save()`` added, which
-    read the tags from ``_cache_tags``)."""
+    table (no m2m signals: the caller adds the one version, with the tags, to the revision)."""
     through = Annotation.tags.through
     wanted = {tag.pk for tag in tags}
     current = (
@@ -223,7 +218,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
             raise ValidationError("Replies go one level deep: reply to the annotation itself.")
         target = TargetData(passage=parent.passage)
     fields = target_fields(target)
-    with transaction.atomic(), reversion.create_revision(atomic=False):
+    with transaction.atomic(), reversion.create_revision(atomic=False, manage_manually=True):
         annotation = Annotation(
             author=user,
             body=unix_newlines(body),
@@ -234,9 +229,9 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
         )
         _clean(annotation)
         tags = _tags(tags)
-        _cache_tags(annotation, tags)
         annotation.save()
         _store_tags(annotation, tags, new=True)
+        _version_with_tags(annotation)
         _revision(user, "Created")
         touch(annotation.passage.document_id, passages=[annotation.passage_id])
     return annotation
@@ -262,11 +257,10 @@ def update_annotation(*, annotation, user, data, base_version):
         current.version += 1
         _clean(current)
         if "tags" in data:
-            tags = _tags(data["tags"])
-            _cache_tags(current, tags)
+            # Before the save, so that the version it adds holds the new tags.
+            _store_tags(current, _tags(data["tags"]), new=False)
+            prefetch_related_objects([current], "tags")
         current.save()
-        if "tags" in data:
-            _store_tags(current, tags, new=False)
         _revision(user, data.get("comment") or "Edited")
         touch(
             old_document_id,
