@@ -183,11 +183,6 @@ class Annotation(Target):
     highlight_kind = "annotation"
     inline_label = ""
 
-    @property
-    def is_public(self):
-        return self.visibility == Visibility.PUBLIC and self.status == ModerationStatus.PUBLISHED
-
-
 class FlagCategory(models.TextChoices):
     FACTUAL = "factual", "Factual accuracy"
     FIGURE = "figure", "Figure or number"

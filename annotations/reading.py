@@ -54,10 +54,6 @@ class PassageScholarship:
     def __bool__(self):
         return bool(self.annotations or self.flags or self.crossrefs)
 
-    @property
-    def whole_passage_flags(self):
-        return [flag for flag in self.flags if not flag.is_span]
-
 
 class DocumentScholarship:
     """The scholarly records on a document's passages that ``user`` may see: on all of them,

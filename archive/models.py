@@ -23,9 +23,6 @@ class Language(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def in_language(self, language):
-        return self.filter(language=language)
-
     def for_listing(self):
         return self.select_related("translation_of").annotate(
             passage_count=models.Count("passages", distinct=True)
@@ -281,9 +278,6 @@ class ReferenceKind(models.TextChoices):
 
 
 class ReferenceQuerySet(models.QuerySet):
-    def with_citing_documents(self):
-        return self.prefetch_related("document_links__document")
-
     def with_isbn(self):
         return self.exclude(isbn="")
 
