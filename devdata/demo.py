@@ -241,37 +241,76 @@ def create_users():
     return users
 
 
-def build_demo():
-    """Create the demo accounts and content through the services; return what was written."""
-    scholar, moderator = create_users()
-    build = DemoBuild(users=[scholar, moderator])
-    write = build.record
+class DemoWriter:
+    """Writes through the services as the demo scholar (or moderator), recording each write."""
 
-    def crossref(target, to_target, relation, note):
-        return write(
+    def __init__(self, build, scholar, moderator):
+        self.write = build.record
+        self.scholar, self.moderator = scholar, moderator
+
+    def crossref(self, target, to_target, relation, note):
+        return self.write(
             create_crossref(
-                user=scholar, target=target, relation=relation, note=note, to_target=to_target
+                user=self.scholar, target=target, relation=relation, note=note, to_target=to_target
             )
         )
 
-    def flag(target, category, statement):
-        return write(
-            create_flag(user=scholar, target=target, category=category, statement=statement)
+    def flag(self, target, category, statement):
+        return self.write(
+            create_flag(user=self.scholar, target=target, category=category, statement=statement)
         )
 
-    # -- alignment: every Romanian passage to the English lead text it translates ------------
-    for ro_anchor, en_anchor, en_exact, note in TRANSLATIONS:
-        crossref(ro(ro_anchor), en(en_anchor, en_exact), Relation.TRANSLATION_OF, note)
+    def annotate(
+        self, target, body, motivation, tags, visibility=Visibility.PUBLIC, user=None, parent=None
+    ):
+        return self.write(
+            create_annotation(
+                user=user or self.scholar,
+                target=target,
+                body=body,
+                motivation=motivation,
+                visibility=visibility,
+                tags=tags,
+                parent=parent,
+            )
+        )
 
-    # -- disputed claims, in passage order, each after the cross-references it relies on -----
-    crossref(
+
+def build_demo():
+    """Create the demo accounts and content through the services; return what was written.
+
+    Claims come in passage order, each after the cross-references it relies on.
+    """
+    scholar, moderator = create_users()
+    build = DemoBuild(users=[scholar, moderator])
+    demo = DemoWriter(build, scholar, moderator)
+    translations(demo)
+    date_flag = date_claim(demo)
+    union_claims(demo)
+    wording_claims(demo)
+    pact_claims(demo)
+    text_claims(demo)
+    annotations(demo)
+    moderation(demo, date_flag)
+    return build
+
+
+def translations(demo):
+    """Cross-reference every Romanian passage to the English lead text it translates."""
+    for ro_anchor, en_anchor, en_exact, note in TRANSLATIONS:
+        demo.crossref(ro(ro_anchor), en(en_anchor, en_exact), Relation.TRANSLATION_OF, note)
+
+
+def date_claim(demo):
+    """Flag the Romanian end date of the occupation, after the cross-reference it relies on."""
+    demo.crossref(
         en("p-1", "3 July 1940"),
         en("p-43", "On 3 July the border was closed completely from the Soviet side."),
         Relation.SUPPORTS,
         "The article's own account of the occupation ends it on 3 July, when the border was "
         "closed from the Soviet side.",
     )
-    date_flag = flag(
+    return demo.flag(
         ro("p-1", "4 iulie 1940"),
         FlagCategory.DATE,
         "The Romanian ends the occupation on “4 iulie 1940” (4 July 1940): “între 28 iunie și "
@@ -283,6 +322,9 @@ def build_demo():
         "reference can be attached as evidence for either date.",
     )
 
+
+def union_claims(demo):
+    """Flag the sentence the Romanian lead adds, after the three cross-references it relies on."""
     for ro_exact, en_anchor, en_exact, note in (
         (
             "Basarabia făcea parte din Regatul României încă din timpul Războiului Civil Rus",
@@ -309,8 +351,8 @@ def build_demo():
             "call it a district.",
         ),
     ):
-        crossref(ro("p-1", ro_exact), en(en_anchor, en_exact), Relation.SUPPORTS, note)
-    flag(
+        demo.crossref(ro("p-1", ro_exact), en(en_anchor, en_exact), Relation.SUPPORTS, note)
+    demo.flag(
         ro(
             "p-1",
             "Basarabia făcea parte din Regatul României încă din timpul Războiului Civil Rus și "
@@ -331,14 +373,17 @@ def build_demo():
         "district. The addition should be sourced or marked as the translator's.",
     )
 
-    crossref(
+
+def wording_claims(demo):
+    """Flag the Romanian wording of the withdrawal, and the break inside a sentence."""
+    demo.crossref(
         en("p-2", "agreed to withdraw from the territories"),
         en("p-36", '"withdrawal" (avoiding the use of ceding)'),
         Relation.SUPPORTS,
         "The English wording is deliberate: the Crown Council's decision spoke of a "
         "“withdrawal” and avoided the word “ceding”.",
     )
-    flag(
+    demo.flag(
         ro("p-2", "a fost de acord să cedeze din teritorii"),
         FlagCategory.TRANSLATION,
         "The Romanian says the government “a fost de acord să cedeze din teritorii” (agreed to "
@@ -350,7 +395,7 @@ def build_demo():
         "discrepancy is in how the government's acceptance is worded, not in the outcome.",
     )
 
-    flag(
+    demo.flag(
         ro("p-4", "pentru ocuparea ulterioară"),
         FlagCategory.OTHER,
         "Not a disputed fact but a break in the received text: a line break inside a sentence "
@@ -360,14 +405,17 @@ def build_demo():
         "islands.” The catalogue keeps the text as received; read RO p-4 and p-5 together.",
     )
 
-    crossref(
+
+def pact_claims(demo):
+    """Flag the Romanian account of the Pact and of Germany's support."""
+    demo.crossref(
         en("p-2", "in a secret protocol to the 1939 Molotov–Ribbentrop Pact"),
         en("p-18", "a non-aggression treaty that contained an additional secret protocol"),
         Relation.SUPPORTS,
         "The article distinguishes the Pact, a non-aggression treaty, from its additional "
         "secret protocol.",
     )
-    flag(
+    demo.flag(
         ro("p-5", "într-un protocol secret, Pactul Molotov-Ribbentrop din 1939"),
         FlagCategory.TRANSLATION,
         "Minor: the Romanian places the Soviet interest in Bessarabia “într-un protocol secret, "
@@ -378,7 +426,7 @@ def build_demo():
         "secret protocol” (see the cross-reference).",
     )
 
-    crossref(
+    demo.crossref(
         en("p-2", "was unwilling to provide support"),
         en(
             "p-32",
@@ -389,7 +437,7 @@ def build_demo():
         "On 27 June the German and Italian ambassadors urged King Carol II to accede to the "
         "Soviet demands rather than offering support.",
     )
-    flag(
+    demo.flag(
         ro("p-5", "era dispusă să ofere sprijin"),
         FlagCategory.TRANSLATION,
         "The polarity is reversed. The Romanian says Nazi Germany “nu informa autoritățile "
@@ -401,7 +449,10 @@ def build_demo():
         "lost (“nu era dispusă”, was not willing).",
     )
 
-    flag(
+
+def text_claims(demo):
+    """Flag the definition the Romanian adds and its duplicated sentence."""
+    demo.flag(
         ro(
             "p-7",
             "numită inițial Axa Roma-Berlin, a fost o coaliție militară care a inițiat al Doilea "
@@ -420,7 +471,7 @@ def build_demo():
         "Axei, numită inițial …, a fost o coaliție”).",
     )
 
-    flag(
+    demo.flag(
         ro(
             "p-16",
             "La 26 octombrie 1940, șase insule românești de pe brațul Chilia a Dunării, cu o "
@@ -436,23 +487,10 @@ def build_demo():
         "fact; the catalogue keeps the text as received and this flag marks the repetition.",
     )
 
-    # -- annotations -------------------------------------------------------------------------
-    def annotate(
-        target, body, motivation, tags, visibility=Visibility.PUBLIC, user=scholar, parent=None
-    ):
-        return write(
-            create_annotation(
-                user=user,
-                target=target,
-                body=body,
-                motivation=motivation,
-                visibility=visibility,
-                tags=tags,
-                parent=parent,
-            )
-        )
 
-    annotate(
+def annotations(demo):
+    """Annotate, as the scholar (one note private) and the moderator (a reply)."""
+    demo.annotate(
         en("p-1", "50,762 km2"),
         "**The figures agree.** The Romanian text writes this area as *50.762 km²*, with a "
         "full stop between thousands, and the population as *3.776.309*; the islands' "
@@ -462,7 +500,7 @@ def build_demo():
         Motivation.COMMENTING,
         ["figures", "translation"],
     )
-    spelling = annotate(
+    spelling = demo.annotate(
         ro("p-4", "Hertsa"),
         "**Two spellings of one place.** This paragraph and RO p-9 (*Regiunea Hertsa*) use "
         "*Hertsa*, the English transliteration; RO p-1, p-10 and p-15 use the Romanian "
@@ -470,7 +508,7 @@ def build_demo():
         Motivation.IDENTIFYING,
         ["place-names", "orthography"],
     )
-    annotate(
+    demo.annotate(
         ro("p-3", "şi"),
         "**A cedilla.** This *ş* is U+015F, s with cedilla. Everywhere else the Romanian text "
         "has *ș*, U+0219, s with comma below, the Romanian letter. The catalogue keeps the "
@@ -478,7 +516,7 @@ def build_demo():
         Motivation.DESCRIBING,
         ["orthography"],
     )
-    annotate(
+    demo.annotate(
         ro("p-12", "să înceteze reziste la avansului sovietic"),
         "Working note, grammar only (no change of meaning, so not flagged):\n\n"
         "- here: read *să înceteze să reziste avansului sovietic* (to cease resisting the "
@@ -491,20 +529,22 @@ def build_demo():
         ["grammar"],
         visibility=Visibility.PRIVATE,
     )
-    annotate(
+    demo.annotate(
         TargetData(passage=spelling.passage),
         "Agreed. Both spellings stay as received; the catalogue does not normalise place names.",
         Motivation.COMMENTING,
         [],
-        user=moderator,
+        user=demo.moderator,
         parent=spelling,
     )
 
-    # -- moderation --------------------------------------------------------------------------
-    write(
+
+def moderation(demo, date_flag):
+    """Take the date flag under review, as the moderator."""
+    demo.write(
         set_flag_status(
             claim=date_flag,
-            user=moderator,
+            user=demo.moderator,
             status=FlagStatus.UNDER_REVIEW,
             note="The English article agrees with itself on 3 July; the flag can be upheld or "
             "rejected once a source for the end date has been checked (the English footnotes "
@@ -512,7 +552,6 @@ def build_demo():
             base_version=date_flag.version,
         )
     )
-    return build
 
 
 # ---------------------------------------------------------------------------
