@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from archive.models import Document
-from devdata.demo import ENGLISH, ROMANIAN, USERS, build_demo, fixture_text
+from devdata.demo import ENGLISH, ROMANIAN, USERS, build_demo
+from devdata.fixture import fixture_text
 
 
 class Command(BaseCommand):
