@@ -183,6 +183,7 @@ class Annotation(Target):
     highlight_kind = "annotation"
     inline_label = ""
 
+
 class FlagCategory(models.TextChoices):
     FACTUAL = "factual", "Factual accuracy"
     FIGURE = "figure", "Figure or number"

@@ -181,6 +181,29 @@ def _revision(user, comment):
     reversion.set_comment(comment)
 
 
+def revert_comment(revision):
+    """The comment of a revision that reverts to the version saved in ``revision``."""
+    return f"Reverted to the version of {revision.date_created:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def moderation_comment(status, note):
+    """The comment of a revision that gives an annotation a moderation status."""
+    return f"Moderation: {ModerationStatus(status).label}. {note}"
+
+
+def flag_status_comment(status, note):
+    """The comment of a revision that gives a flag a status."""
+    return f"Status: {FlagStatus(status).label}. {note}"
+
+
+def _mark_deleted(record, user):
+    """Soft-delete ``record`` (locked) as a new version in the open revision."""
+    record.deleted = timezone.now()
+    record.version += 1
+    record.save()
+    _revision(user, "Deleted")
+
+
 def _crossref_documents(crossref):
     """The documents a cross-reference shows on: its source's and its destination's."""
     to_passage = crossref.to_passage
@@ -192,8 +215,9 @@ def _crossref_passages(crossref):
     return (crossref.passage_id, crossref.to_passage_id)
 
 
-def _log_moderation(record, *, moderator, old_status, new_status, note):
-    ModerationLogEntry.objects.create(
+def moderation_log_entry(record, *, moderator, old_status, new_status, note):
+    """The (unsaved) moderation log entry of a status change of ``record``."""
+    return ModerationLogEntry(
         content_type=ContentType.objects.get_for_model(record),
         object_id=str(record.pk),
         object_repr=str(record)[:200],
@@ -202,6 +226,10 @@ def _log_moderation(record, *, moderator, old_status, new_status, note):
         new_status=new_status,
         note=note,
     )
+
+
+def _log_moderation(record, **change):
+    moderation_log_entry(record, **change).save()
 
 
 # ---------------------------------------------------------------------------
@@ -278,10 +306,7 @@ def delete_annotation(*, annotation, user):
             raise PermissionDenied("You may not delete this annotation.")
         if current.is_deleted:
             return current
-        current.deleted = timezone.now()
-        current.version += 1
-        current.save()
-        _revision(user, "Deleted")
+        _mark_deleted(current, user)
         touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
@@ -322,7 +347,7 @@ def revert_annotation(*, annotation, user, version):
         current.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
         _revision(
             user,
-            f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC",
+            revert_comment(version.revision),
         )
         touch(
             old_document_id,
@@ -347,7 +372,7 @@ def moderate_annotation(*, annotation, user, status, note):
         current.moderation_note = note
         current.version += 1
         current.save()
-        _revision(user, f"Moderation: {ModerationStatus(status).label}. {note}")
+        _revision(user, moderation_comment(status, note))
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
@@ -397,7 +422,7 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
         current.resolution_note = note
         current.version += 1
         current.save()
-        _revision(user, f"Status: {FlagStatus(status).label}. {note}")
+        _revision(user, flag_status_comment(status, note))
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
@@ -449,9 +474,6 @@ def delete_crossref(*, crossref, user):
             raise PermissionDenied("You may not delete this cross-reference.")
         if current.is_deleted:
             return current
-        current.deleted = timezone.now()
-        current.version += 1
-        current.save()
-        _revision(user, "Deleted")
+        _mark_deleted(current, user)
         touch(*_crossref_documents(current), passages=_crossref_passages(current))
     return current

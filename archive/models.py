@@ -11,6 +11,39 @@ from django.db import models
 from django.db.models import F
 from django.urls import reverse
 
+#: A document's descriptive metadata (Dublin Core: description, creator, provenance, source,
+#: rights), as the manifest gives it and the catalogue keeps it.
+DESCRIPTIVE_FIELDS = (
+    "description",
+    "creator",
+    "provenance",
+    "source_url",
+    "licence",
+    "licence_url",
+)
+#: The fields of a parsed bibliographic record (a ``Reference`` but its id and original line).
+REFERENCE_RECORD_FIELDS = (
+    "kind",
+    "authors",
+    "editors",
+    "year",
+    "date",
+    "title",
+    "translated_title",
+    "periodical",
+    "publisher",
+    "place",
+    "isbn",
+    "format",
+    "url",
+    "archived",
+    "retrieved",
+    "language",
+)
+
+#: The fields of an external link's record (an ``ExternalLink`` but its id and original line).
+LINK_RECORD_FIELDS = ("kind", "title", "site", "language", "archive_note", "remark", "url")
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", "English"

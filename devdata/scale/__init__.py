@@ -26,7 +26,7 @@ The package: ``text`` (generated prose), ``plans`` (sizes and the plan of every 
 from .catalogue import import_documents, make_users, search_indexes_dropped
 from .plans import Planner, Sizes
 from .text import TextModel, read_sources
-from .writers import BulkWriter, ServiceWriter
+from .writers import BulkWriter, ServiceWriter, table_counts
 
 __all__ = [
     "BulkWriter",
@@ -38,4 +38,5 @@ __all__ = [
     "make_users",
     "read_sources",
     "search_indexes_dropped",
+    "table_counts",
 ]

@@ -18,14 +18,31 @@ from annotations.models import (
     CrossReference,
     DisputedClaim,
     Evidence,
-    FlagStatus,
     ModerationLogEntry,
-    ModerationStatus,
     Tag,
 )
 from annotations.services import ANNOTATION_CONTENT_FIELDS, target_fields, unix_newlines
 from archive.changes import touch_counts
-from archive.models import Passage
+from archive.models import Document, Passage
+
+#: The tables a generation fills, by the names its report gives them.
+TABLES = {
+    "documents": Document,
+    "passages": Passage,
+    "annotations": Annotation,
+    "annotation tags": Annotation.tags.through,
+    "flags": DisputedClaim,
+    "evidence": Evidence,
+    "cross-references": CrossReference,
+    "moderation log": ModerationLogEntry,
+    "revisions": Revision,
+    "versions": Version,
+}
+
+
+def table_counts():
+    """How many rows each of ``TABLES`` holds."""
+    return Counter({name: model.objects.count() for name, model in TABLES.items()})
 
 
 @contextmanager
@@ -257,6 +274,14 @@ class BulkWriter:
                     self.tag_cache[name] = Tag.objects.create(name=name)
         return [self.tag_cache[name] for name in cleaned]
 
+    def log_entry(self, record, moderator, old_status, new_status, note, when):
+        """The moderation log entry the services write for a status change, dated ``when``."""
+        entry = services.moderation_log_entry(
+            record, moderator=moderator, old_status=old_status, new_status=new_status, note=note
+        )
+        entry.created = when
+        return entry
+
     # -- annotations --------------------------------------------------------------------------
 
     def annotations(self, plans):
@@ -321,27 +346,22 @@ class BulkWriter:
                     setattr(annotation, name, value)
                 annotation.deleted = None
                 reverted_from = self.revisions[-(len(history) - details["to"])].revision
-                comment = (
-                    f"Reverted to the version of {reverted_from.date_created:%Y-%m-%d %H:%M:%S} UTC"
-                )
+                comment = services.revert_comment(reverted_from)
             elif kind == "moderate":
                 user = details["moderator"]
                 log.append(
-                    ModerationLogEntry(
-                        content_type=self.content_types[Annotation],
-                        object_id=str(annotation.pk),
-                        object_repr=str(annotation)[:200],
-                        moderator=user,
-                        old_status=annotation.status,
-                        new_status=details["status"],
-                        note=details["note"],
-                        created=when,
+                    self.log_entry(
+                        annotation,
+                        user,
+                        annotation.status,
+                        details["status"],
+                        details["note"],
+                        when,
                     )
                 )
                 annotation.status = details["status"]
                 annotation.moderation_note = details["note"]
-                label = ModerationStatus(details["status"]).label
-                comment = f"Moderation: {label}. {details['note']}"
+                comment = services.moderation_comment(details["status"], details["note"])
             self.revision(when, user, comment, [annotation], [document_id], tags)
             history.append((dict(content(annotation)), tags))
         return annotation, tags, log
@@ -377,21 +397,12 @@ class BulkWriter:
                     )  # fmt: skip
                     for when, moderator, status, note in plan.statuses:
                         log.append(
-                            ModerationLogEntry(
-                                content_type=self.content_types[DisputedClaim],
-                                object_id=str(claim.pk),
-                                object_repr=str(claim)[:200],
-                                moderator=moderator,
-                                old_status=claim.status,
-                                new_status=status,
-                                note=note,
-                                created=when,
-                            )
+                            self.log_entry(claim, moderator, claim.status, status, note, when)
                         )
                         claim.status, claim.resolution_note = status, note
                         claim.version += 1
                         claim.modified = when
-                        comment = f"Status: {FlagStatus(status).label}. {note}"
+                        comment = services.flag_status_comment(status, note)
                         self.revision(when, moderator, comment, [claim, *rows], [document_id])
                 # Claims go in as they ended; the evidence above already points at them.
                 DisputedClaim.objects.bulk_create(claims, batch_size=self.batch_size)
