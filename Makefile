@@ -73,10 +73,11 @@ fixtures: install
 screenshots: install-test
 	$(PY) bench/screenshots.py
 
-## bench: the performance benchmark (docs/performance.md): gunicorn on PostgreSQL driven by wrk;
-## fills BENCH_DATABASE_URL with generate_scale_data on its first run (half an hour at scale 1)
+## bench: the performance benchmark (docs/performance.md): gunicorn on PostgreSQL driven by wrk,
+## and the reading pages in Chromium (Playwright, hence install-test); fills BENCH_DATABASE_URL
+## with generate_scale_data and generate_stress_article on its first run (about an hour at scale 1)
 BENCH_DATABASE_URL ?= postgres://127.0.0.1:5432/archive_perf
-bench: install
+bench: install-test
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from annotations.models import DisputedClaim, FlagStatus
 from annotations.permissions import can_create, can_moderate_flags
 from annotations.reading import DocumentScholarship, PassageScholarship
+from annotations.summary import summarise
 from archive.reading import Highlight, Segment, build_reading
 
 from .models import AlignmentSuggestion, DiscrepancySuggestion, NoCounterpart
@@ -300,7 +301,7 @@ def _orders(passages):
 
 
 @dataclass
-class Fold:
+class FoldedRun:
     """A run of original passages with no counterpart, folded under a summary."""
 
     rows: list
@@ -417,31 +418,88 @@ def build_comparison(translation, user):
     """Everything the compare page shows; a fixed number of queries whatever the size."""
     original = translation.translation_of
     may_decide = can_create(user)
-    may_moderate = can_moderate_flags(user)
+    records = Records.load(translation, original)
+    original_extra, translation_extra = discrepancy_marks(records.discrepancies, may_decide)
+    hidden = {crossref.pk for crossref in records.crossrefs}
+    t_flat = _flatten(
+        build_reading(
+            translation,
+            CompareScholarship(DocumentScholarship(translation, user), hidden, translation_extra),
+        )
+    )
+    o_flat = _flatten(
+        build_reading(
+            original,
+            CompareScholarship(DocumentScholarship(original, user), hidden, original_extra),
+        )
+    )
+    t_passages = [p for p, _ in t_flat]
+    o_passages = [p for p, _ in o_flat]
+    for passage in (*t_passages, *o_passages):
+        passage.summary = summarise(passage.scholarship)
+    links = alignment_links(records, t_passages, o_passages, may_decide)
+    describe_translations(records, t_passages, o_passages, links, may_decide)
+    rows = lay_out_rows(o_flat, t_passages, links)
+    return Comparison(
+        translation=translation,
+        original=original,
+        items=_fold(rows),
+        rows=rows,
+        stats=statistics(t_passages, o_passages, links, records.crossrefs),
+        original_passages=o_passages,
+        can_decide=may_decide,
+        can_moderate=can_moderate_flags(user),
+        pending_alignment_count=len(records.suggestions),
+        pending_discrepancy_count=sum(1 for s in records.discrepancies if s.is_pending),
+    )
 
-    crossrefs = list(
-        alignments(translation, original)
-        .select_related("author", "passage", "to_passage")
-        .order_by("created")
-    )
-    marks = list(
-        NoCounterpart.objects.live()
-        .filter(passage__document=translation, original=original)
-        .select_related("author")
-    )
-    suggestions = list(
-        AlignmentSuggestion.objects.pending()
-        .filter(passage__document=translation, original=original)
-        .order_by("passage__order", "-score")
-    )
-    discrepancies = list(
-        DiscrepancySuggestion.objects.for_translation(translation)
-        .filter(status__in=["pending", "accepted"])
-        .select_related("flag")
-        .order_by("passage__order", "start")
-    )
 
-    # Marks: accepted discrepancies on the original's span; pending ones (scholars) on both.
+@dataclass
+class Records:
+    """What the pair's alignment work holds: accepted alignments (cross-references), "only in
+    this version" marks, pending alignment suggestions, pending and accepted discrepancies."""
+
+    crossrefs: list
+    marks: list
+    suggestions: list
+    discrepancies: list
+
+    @classmethod
+    def load(cls, translation, original):
+        return cls(
+            crossrefs=list(
+                alignments(translation, original)
+                .select_related("author", "passage", "to_passage")
+                .order_by("created")
+            ),
+            marks=list(
+                NoCounterpart.objects.live()
+                .filter(passage__document=translation, original=original)
+                .select_related("author")
+            ),
+            suggestions=list(
+                AlignmentSuggestion.objects.pending()
+                .filter(passage__document=translation, original=original)
+                .order_by("passage__order", "-score")
+            ),
+            discrepancies=list(
+                DiscrepancySuggestion.objects.for_translation(translation)
+                .filter(status__in=["pending", "accepted"])
+                .select_related("flag")
+                .order_by("passage__order", "start")
+            ),
+        )
+
+    def suggestions_by_passage(self):
+        grouped = {}
+        for suggestion in self.suggestions:
+            grouped.setdefault(suggestion.passage_id, []).append(suggestion)
+        return grouped
+
+
+def discrepancy_marks(discrepancies, may_decide):
+    """Extra highlights ({passage id: [Highlight]}) for the original and the translation:
+    accepted discrepancies on the original's span; pending ones (scholars) on both."""
     original_extra, translation_extra = {}, {}
     for suggestion in discrepancies:
         if suggestion.is_pending:
@@ -460,64 +518,57 @@ def build_comparison(translation, user):
             original_extra.setdefault(suggestion.to_passage_id, []).append(
                 Highlight(suggestion.to_start, suggestion.to_end, CounterpartMark(suggestion.flag))
             )
+    return original_extra, translation_extra
 
-    hidden = {crossref.pk for crossref in crossrefs}
-    translation_reading = build_reading(
-        translation,
-        CompareScholarship(DocumentScholarship(translation, user), hidden, translation_extra),
-    )
-    original_reading = build_reading(
-        original,
-        CompareScholarship(DocumentScholarship(original, user), hidden, original_extra),
-    )
-    t_passages = [p for p, _ in _flatten(translation_reading)]
-    o_flat = _flatten(original_reading)
-    o_passages = [p for p, _ in o_flat]
-    section_of = {p.pk: node for p, node in o_flat}
+
+def alignment_links(records, t_passages, o_passages, may_decide):
+    """Links: accepted alignments; for scholars, pending suggestions of translation passages
+    nobody has aligned or marked yet."""
     t_by_id = {p.pk: p for p in t_passages}
     o_by_id = {p.pk: p for p in o_passages}
-
-    # Links: accepted alignments; for scholars, pending suggestions of passages nobody aligned.
-    links = []
-    for crossref in crossrefs:
-        if crossref.passage_id in t_by_id and crossref.to_passage_id in o_by_id:
-            links.append(
-                Link(
-                    t_by_id[crossref.passage_id],
-                    o_by_id[crossref.to_passage_id],
-                    crossref.to_start,
-                    crossref.to_end,
-                    crossref=crossref,
-                )
+    links = [
+        Link(
+            t_by_id[crossref.passage_id],
+            o_by_id[crossref.to_passage_id],
+            crossref.to_start,
+            crossref.to_end,
+            crossref=crossref,
+        )
+        for crossref in records.crossrefs
+        if crossref.passage_id in t_by_id and crossref.to_passage_id in o_by_id
+    ]
+    if not may_decide:
+        return links
+    settled = {link.passage.pk for link in links} | {mark.passage_id for mark in records.marks}
+    for passage_id, pending in records.suggestions_by_passage().items():
+        if passage_id in settled or passage_id not in t_by_id:
+            continue
+        links.extend(
+            Link(
+                t_by_id[passage_id],
+                o_by_id[suggestion.to_passage_id],
+                suggestion.to_start,
+                suggestion.to_end,
+                suggestion=suggestion,
             )
-    marked = {mark.passage_id: mark for mark in marks}
-    aligned = {link.passage.pk for link in links}
-    suggestions_by_passage = {}
-    for suggestion in suggestions:
-        suggestions_by_passage.setdefault(suggestion.passage_id, []).append(suggestion)
-        suggestion.to_passage_shown = o_by_id.get(suggestion.to_passage_id)
-    if may_decide:
-        for passage_id, pending in suggestions_by_passage.items():
-            if passage_id in aligned or passage_id in marked or passage_id not in t_by_id:
-                continue
-            for suggestion in pending:
-                if suggestion.to_passage_id in o_by_id:
-                    links.append(
-                        Link(
-                            t_by_id[passage_id],
-                            o_by_id[suggestion.to_passage_id],
-                            suggestion.to_start,
-                            suggestion.to_end,
-                            suggestion=suggestion,
-                        )
-                    )
+            for suggestion in pending
+            if suggestion.to_passage_id in o_by_id
+        )
+    return links
 
-    # What each translation passage carries besides its text.
-    links_by_translation = {}
+
+def describe_translations(records, t_passages, o_passages, links, may_decide):
+    """What each translation passage carries besides its text: its links, its mark, its
+    pending suggestions and discrepancies (with the flags each overlaps)."""
+    o_by_id = {p.pk: p for p in o_passages}
+    marked = {mark.passage_id: mark for mark in records.marks}
+    suggestions_by_passage = records.suggestions_by_passage()
+    for suggestion in records.suggestions:
+        suggestion.to_passage_shown = o_by_id.get(suggestion.to_passage_id)
+    links_by_translation, discrepancies_by_passage = {}, {}
     for link in links:
         links_by_translation.setdefault(link.passage.pk, []).append(link)
-    discrepancies_by_passage = {}
-    for suggestion in discrepancies:
+    for suggestion in records.discrepancies:
         if suggestion.is_pending and may_decide:
             discrepancies_by_passage.setdefault(suggestion.passage_id, []).append(suggestion)
     all_flags = [flag for p in t_passages for flag in p.scholarship.flags]
@@ -540,7 +591,10 @@ def build_comparison(translation, user):
                 )
             ]
             suggestion.to_passage_shown = o_by_id.get(suggestion.to_passage_id)
-    # Group passages linked by alignments.
+
+
+def linked_groups(o_passages, t_passages, links):
+    """Passages linked by alignments, as (originals, translations, links) groups."""
     components = _Components()
     for passage in o_passages:
         components.find(("o", passage.pk))
@@ -555,9 +609,17 @@ def build_comparison(translation, user):
         groups.setdefault(components.find(("t", passage.pk)), ([], [], []))[1].append(passage)
     for link in links:
         groups[components.find(("t", link.passage.pk))][2].append(link)
+    return groups.values()
 
+
+def lay_out_rows(o_flat, t_passages, links):
+    """The numbered rows, in the original's order; a translation passage with no original
+    goes after the row of the translation passage before it."""
+    section_of = {p.pk: node for p, node in o_flat}
     with_original, translation_only = [], []
-    for group_originals, group_translations, group_links in groups.values():
+    for group_originals, group_translations, group_links in linked_groups(
+        [p for p, _ in o_flat], t_passages, links
+    ):
         pairs, state = _lay_out(group_originals, group_translations, group_links)
         if state == "translation-only":
             passage = group_translations[0]
@@ -575,7 +637,6 @@ def build_comparison(translation, user):
         else:
             translation_only.append(row)
     rows = sorted(with_original, key=lambda row: row.originals[0].order)
-    # A translation passage with no original goes after the row of the passage before it.
     for row in sorted(translation_only, key=lambda row: row.translations[0].order):
         order = row.translations[0].order
         index = 0
@@ -585,13 +646,15 @@ def build_comparison(translation, user):
         rows.insert(index, row)
     for number, row in enumerate(rows, start=1):
         row.number = number
+    return rows
 
-    items = _fold(rows)
+
+def statistics(t_passages, o_passages, links, crossrefs):
     t_total = len(t_passages)
     t_aligned = sum(1 for p in t_passages if p.accepted_links)
     t_marked = sum(1 for p in t_passages if p.no_counterpart and not p.accepted_links)
     o_linked = {link.to_passage.pk for link in links if not link.provisional}
-    stats = {
+    return {
         "translation_passages": t_total,
         "aligned": t_aligned,
         "marked": t_marked,
@@ -601,18 +664,6 @@ def build_comparison(translation, user):
         "original_without": len(o_passages) - len(o_linked),
         "crossrefs": len(crossrefs),
     }
-    return Comparison(
-        translation=translation,
-        original=original,
-        items=items,
-        rows=rows,
-        stats=stats,
-        original_passages=o_passages,
-        can_decide=may_decide,
-        can_moderate=may_moderate,
-        pending_alignment_count=len(suggestions),
-        pending_discrepancy_count=sum(1 for s in discrepancies if s.is_pending),
-    )
 
 
 def _fold(rows):
@@ -625,7 +676,7 @@ def _fold(rows):
             for row in run:
                 if row.section is not None and row.section.section not in sections:
                     sections.append(row.section.section)
-            items.append(Fold(list(run), sections))
+            items.append(FoldedRun(list(run), sections))
         else:
             items.extend(run)
         run.clear()

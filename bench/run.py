@@ -40,6 +40,7 @@ WORK = Path("/tmp/archive-bench")
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
+STRESS = "stress-article"
 DEFAULT_DATABASE = "postgres://127.0.0.1:5432/archive_perf"
 #: Search queries of one to three words: common ones, rarer ones, a name, a Romanian word.
 SEARCH_QUERIES = [
@@ -104,7 +105,16 @@ def ensure_wrk():
     subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
 
 
-def ensure_database(database_url, scale):
+def ensure_chromium():
+    if Path("/usr/bin/chromium").exists():
+        return
+    log("Chromium is missing: apt-get install -y chromium")
+    if os.geteuid() != 0:
+        raise SystemExit("Install Chromium (Debian: apt-get install chromium) and run again.")
+    subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True)
+
+
+def ensure_database(database_url, scale, reading=500):
     import psycopg
 
     parts = urllib.parse.urlsplit(database_url)
@@ -122,18 +132,57 @@ def ensure_database(database_url, scale):
         count = connection.execute("SELECT count(*) FROM annotations_annotation").fetchone()[0]
     if count == 0:
         log(f"Generating the scale data (--scale {scale}); this takes a while at scale 1.")
-        manage(database_url, "generate_scale_data", "--scale", str(scale), capture=False)
+        manage(
+            database_url,
+            "generate_scale_data",
+            "--scale",
+            str(scale),
+            "--reading",
+            str(reading),
+            capture=False,
+        )
+    with psycopg.connect(database_url) as connection:
+        stress = connection.execute(
+            "SELECT 1 FROM archive_document WHERE slug = %s", [STRESS]
+        ).fetchone()
+    if not stress:
+        log("Adding the stress article (5,000 records of each kind, through the services).")
+        manage(database_url, "generate_stress_article", capture=False)
 
 
 def targets(database_url):
     """What the benchmark asks for: ids picked from the data, the same on every run."""
     script = """
 import json, os
+from collections import Counter
+from statistics import median_low
 from django.db.models import Count
 from reversion.models import Version
-from annotations.models import Annotation
+from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.models import Document
 english = Document.objects.get(slug=os.environ["BENCH_ENGLISH"])
+stress = Document.objects.get(slug=os.environ["BENCH_STRESS"])
+
+def items(document):
+    # {(passage id, number): annotations + flags + cross-references on it}
+    counts = Counter()
+    for model in (Annotation, DisputedClaim, CrossReference):
+        rows = (
+            model.objects.filter(passage__document=document)
+            .values_list("passage_id", "passage__order").annotate(n=Count("pk"))
+        )
+        for pk, order, n in rows:
+            counts[pk, order] += n
+    return counts
+
+english_items, stress_items = items(english), items(stress)
+typical = median_low(english_items.values())
+changed, typical_number = next(key for key, n in sorted(english_items.items()) if n == typical)
+hundred = min(
+    [(english, key, n) for key, n in english_items.items()]
+    + [(stress, key, n) for key, n in stress_items.items()],
+    key=lambda row: (abs(row[2] - 100), row[1]),
+)
 versions = (
     Version.objects.get_for_model(Annotation)
     .values("object_id").annotate(n=Count("pk"))
@@ -143,14 +192,21 @@ most = max(
     (row for row in versions.order_by("-n")[:50] if public.filter(pk=row["object_id"]).exists()),
     key=lambda row: row["n"],
 )
-typical = next(
+typical_history = next(
     row for row in versions.filter(n=4).order_by("object_id")[:50]
     if public.filter(pk=row["object_id"]).exists()
 )
+passage_url = "/documents/{}/p-{}/"
 print(json.dumps({
     "reading": english.get_absolute_url(),
+    "stress": stress.get_absolute_url(),
+    "changed": changed,
+    "typical_passage": [passage_url.format(english.slug, typical_number), typical],
+    "hundred": [passage_url.format(hundred[0].slug, hundred[1][1]), hundred[2]],
     "history_most": [f"/annotations/{most['object_id']}/history/", most["n"]],
-    "history_typical": [f"/annotations/{typical['object_id']}/history/", typical["n"]],
+    "history_typical": [
+        f"/annotations/{typical_history['object_id']}/history/", typical_history["n"]
+    ],
     "annotations": Annotation.objects.count(),
     "versions": Version.objects.count(),
     "passages": english.passages.model.objects.count(),
@@ -159,7 +215,7 @@ print(json.dumps({
     out = subprocess.run(
         [PYTHON, "-c", "import django; django.setup()\n" + script],
         cwd=ROOT,
-        env=env_for(database_url, BENCH_ENGLISH=ENGLISH),
+        env=env_for(database_url, BENCH_ENGLISH=ENGLISH, BENCH_STRESS=STRESS),
         capture_output=True,
         text=True,
         check=True,
@@ -345,7 +401,8 @@ def run(options):
     (WORK / "gunicorn.log").write_text("")
     database_url = options.database_url
     ensure_wrk()
-    ensure_database(database_url, options.scale)
+    ensure_chromium()
+    ensure_database(database_url, options.scale, options.reading)
     manage(database_url, "collectstatic", "--noinput", "-v0")
     data = targets(database_url)
     log(f"Data: {data['annotations']:,} annotations, {data['versions']:,} versions.")
@@ -375,6 +432,7 @@ def run(options):
         uncached = reading + "?uncached=1"  # a query string is never served from the cache
         measure(*args, "reading view, uncached", uncached, 1, duration, results)
         measure(*args, "reading view, uncached", uncached, conns, duration, results)
+        reading_room(args, data, duration, results)
         history, versions = data["history_typical"]
         measure(*args, f"history, {versions} versions", history, 1, duration, results)
         history, versions = data["history_most"]
@@ -404,6 +462,27 @@ def run(options):
             *args, "reading view, uncached, pool", reading + "?pool=1", conns, duration, results
         )
 
+    log("Chromium: the stress article under 4x CPU throttling")
+    with Server(database_url, options.port, options.workers) as server:
+        browser = subprocess.run(
+            [
+                PYTHON,
+                str(ROOT / "bench" / "browser_reading.py"),
+                server.url + data["reading"],
+                server.url + data["stress"],
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    if browser.returncode:
+        log(f"  ! the browser measurement failed:\n{browser.stdout}{browser.stderr}")
+        browser_figures = None
+    else:
+        line = next(x for x in browser.stdout.splitlines() if x.startswith("BENCH "))
+        browser_figures = json.loads(line[6:])
+        log(f"  {browser_figures}")
+
     log("Service writes (in-process, PostgreSQL)")
     out = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "perf_services.py"), str(options.writes)],
@@ -428,6 +507,7 @@ def run(options):
         "data": data,
         "pages": results,
         "writes": writes,
+        "browser": browser_figures,
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),
     }
     (WORK / "results.json").write_text(json.dumps(summary, indent=2))
@@ -439,6 +519,25 @@ def run(options):
 # ---------------------------------------------------------------------------------------------
 # docs/performance.md
 # ---------------------------------------------------------------------------------------------
+
+
+def reading_room(args, data, duration, results):
+    """The reading room's own figures (issue 14): cold and one-changed pages of both articles,
+    the stress article from the page cache, a panel carrying about 100 records, passage pages.
+    ``?cold=1`` and ``?changed=`` are the benchmark's cache hooks (bench/perf_app.py)."""
+    english, stress = data["reading"], data["stress"]
+    changed = f"?changed={data['changed']}"
+    measure(*args, "reading view, all caches empty", english + "?cold=1", 1, duration, results)
+    measure(*args, "reading view, one passage changed", english + changed, 1, duration, results)
+    measure(*args, "stress article, anonymous, cached", stress, args[0].worker_count * 2 + 2,
+            duration, results)  # fmt: skip
+    measure(*args, "stress article, uncached", stress + "?uncached=1", 1, duration, results)
+    measure(*args, "stress article, all caches empty", stress + "?cold=1", 1, duration, results)
+    path, items = data["hundred"]
+    measure(*args, f"panel, passage with {items} records", path + "panel/", 1, duration, results)
+    measure(*args, f"passage page, {items} records", path, 1, duration, results)
+    path, items = data["typical_passage"]
+    measure(*args, f"passage page, {items} records (median)", path, 1, duration, results)
 
 
 def table(summary):
@@ -473,6 +572,22 @@ def table(summary):
             f"| `{name}` | {row['count']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
             f"| {row['queries']} |"
         )
+    browser = summary.get("browser")
+    if browser:
+        lines += [
+            "",
+            f"| in Chromium, {next(iter(browser.values()))['throttle']:g}x CPU throttling, "
+            "median of 3 fresh contexts | LCP ms | DOMContentLoaded ms | load ms "
+            "| document kB (wire / decoded) | all kB on the wire | elements |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for url, row in browser.items():
+            lines.append(
+                f"| `{urllib.parse.urlsplit(url).path}` | {row['lcp_ms'] or 0:.0f} "
+                f"| {row['dom_content_loaded_ms']:.0f} | {row['load_ms']:.0f} "
+                f"| {row['document_wire_bytes'] / 1000:.0f} / {row['document_bytes'] / 1000:.0f} "
+                f"| {row['all_wire_bytes'] / 1000:.0f} | {row['elements']:,.0f} |"
+            )
     return "\n".join(lines)
 
 
@@ -515,6 +630,12 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--writes", type=int, default=300, help="service writes to time")
     parser.add_argument("--scale", type=float, default=1.0, help="if the data must be made")
+    parser.add_argument(
+        "--reading",
+        type=int,
+        default=500,
+        help="records of each kind on the English article, if the data must be made",
+    )
     parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/performance.md alone")
     run(parser.parse_args())

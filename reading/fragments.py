@@ -9,23 +9,15 @@ the public sees published public annotations, a signed-in scholar also their own
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.core.cache import caches
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 
-from annotations.models import FlagStatus, Relation
 from annotations.reading import DocumentScholarship
-from annotations.rendering import render_markdown
+from annotations.summary import summarise
 from archive.reading import split_passage
 
 logger = logging.getLogger(__name__)
-
-#: How many of a passage's latest items its margin summary quotes.
-LATEST_ITEMS = 3
-#: Flags still in dispute: their passages are the stops of "next / previous disputed".
-DISPUTED = (FlagStatus.OPEN, FlagStatus.UNDER_REVIEW)
 
 
 def fragment_cache():
@@ -44,58 +36,13 @@ def fragment_key(passage, audience):
     return f"reading:passage:{passage.pk}:{passage.fragment_version}:{audience}"
 
 
-@dataclass
-class Summary:
-    """What the margin says of a passage: counts by kind and the opening words of the latest
-    items (``latest``: (kind, words) pairs, newest first)."""
-
-    annotations: int = 0
-    #: (status label, count) pairs.
-    flags: list = field(default_factory=list)
-    #: (relation label, count) pairs.
-    crossrefs: list = field(default_factory=list)
-    latest: list = field(default_factory=list)
-    disputed: bool = False
-
-    @property
-    def total(self):
-        return (
-            self.annotations
-            + sum(count for _, count in self.flags)
-            + sum(count for _, count in self.crossrefs)
-        )
-
-
-def summarise(scholarship):
-    """The margin summary of one passage's ``PassageScholarship``."""
-    statuses = Counter(FlagStatus(flag.status).label for flag in scholarship.flags)
-    relations = Counter(Relation(crossref.relation).label for crossref, _ in scholarship.crossrefs)
-    items = [
-        (a.created, "annotation", strip_tags(render_markdown(a.body)))
-        for a in scholarship.annotations
-    ]
-    items += [(f.created, "flag", f.statement) for f in scholarship.flags]
-    items += [
-        (c.created, "cross-reference", c.note or Relation(c.relation).label)
-        for c, _ in scholarship.crossrefs
-    ]
-    items.sort(key=lambda item: item[0], reverse=True)
-    return Summary(
-        annotations=len(scholarship.annotations),
-        flags=sorted(statuses.items()),
-        crossrefs=sorted(relations.items()),
-        latest=[(kind, words) for _, kind, words in items[:LATEST_ITEMS]],
-        disputed=any(flag.status in DISPUTED for flag in scholarship.flags),
-    )
-
-
 def render_fragment(passage, summary, *, can_annotate):
     """The cached form of a passage: its text HTML, its summary HTML, and what the page
     counts from them (items, whether it is disputed)."""
     return {
         "text": render_to_string("reading/_passage_marks.html", {"passage": passage}),
         "summary": render_to_string(
-            "reading/_summary.html",
+            "annotations/_summary.html",
             {"passage": passage, "summary": summary, "can_annotate": can_annotate},
         ),
         "items": summary.total,

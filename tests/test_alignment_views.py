@@ -136,6 +136,24 @@ def test_the_reading_view_links_to_the_comparison_both_ways(client, articles):
     assert compare_url() in text(client.get(articles["en"].get_absolute_url()))
 
 
+def test_each_passage_has_a_margin_summary_and_a_panel_not_its_full_scholarship(client, demo):
+    """The compare page has the reading room's margin: a summary per passage of both texts,
+    linking to the passage page and, with JavaScript, opening its panel in place."""
+    html = text(client.get(compare_url()))
+    english, romanian = demo["en"], demo["ro"]
+    flagged = DisputedClaim.objects.filter(passage__document=romanian).first()
+    passage = flagged.passage
+    page = reverse("reading:passage-detail", args=[romanian.slug, passage.order])
+    panel = reverse("reading:passage-panel", args=[romanian.slug, passage.order])
+    assert f'href="{page}" data-panel-url="{panel}"' in html
+    assert f'aria-controls="panel-t-p-{passage.order}"' in html
+    assert f'id="panel-t-p-{passage.order}" hidden' in html
+    assert re.search(r'aria-controls="panel-o-p-\d+"', html)
+    assert f"/documents/{english.slug}/p-" in html
+    # The full scholarship is on the passage page and in the panel, not under every passage.
+    assert 'class="passage-aside"' not in html
+
+
 # ---------------------------------------------------------------------------
 # Query counts
 # ---------------------------------------------------------------------------
@@ -263,7 +281,7 @@ def test_a_moderator_accepts_a_discrepancy_and_the_flag_shows_on_both_texts(
     assert response.status_code == 302
     flag = DisputedClaim.objects.get(author=moderator)
     html = text(client.get(compare_url()))
-    assert html.count(f'href="{flag.get_absolute_url()}"') >= 3  # tag, aside, beside original
+    assert html.count(f'href="{flag.get_absolute_url()}"') >= 2  # the mark, beside the original
     assert "[disputed in translation]" in html
     assert 'class="hl hl--counterpart"' in html
 

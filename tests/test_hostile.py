@@ -91,7 +91,7 @@ RESULTS = PLAIN | {
     "blockquote",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
-ALLOWED_SCRIPTS = re.compile(r"^/static/(js/(annotate|reading)\.js|admin/js/[\w./-]+\.js)$")
+ALLOWED_SCRIPTS = re.compile(r"^/static/(js/(annotate|panels|reading)\.js|admin/js/[\w./-]+\.js)$")
 REPORT = {}
 
 

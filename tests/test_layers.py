@@ -11,7 +11,17 @@ ALLOWED = {
     "archive": {"archive", "config"},
     "annotations": {"annotations", "archive", "config"},
 }
-OURS = {"archive", "annotations", "search", "exports", "alignment", "reading", "bench", "devdata"}
+OURS = {
+    "archive",
+    "annotations",
+    "search",
+    "exports",
+    "alignment",
+    "reading",
+    "people",
+    "bench",
+    "devdata",
+}
 
 
 def imported_apps(path):

@@ -23,7 +23,11 @@ SEARCH_QUERIES = 10
 
 BENCH = {
     "ROOT_URLCONF": "bench.perf_app",
-    "MIDDLEWARE": ["bench.perf_app.QueryCountMiddleware", *settings.MIDDLEWARE],
+    "MIDDLEWARE": [
+        "bench.perf_app.QueryCountMiddleware",
+        "bench.perf_app.CacheHooksMiddleware",
+        *settings.MIDDLEWARE,
+    ],
 }
 
 
@@ -95,3 +99,23 @@ def test_minimal_view_makes_no_query_and_the_counter_says_so(
     assert client.get(url + "?uncached=1")["X-Bench-Queries"] == "12"
     client.get(url)
     assert client.get(url)["X-Bench-Queries"] == "1"  # from the cache
+
+
+@override_settings(**BENCH)
+def test_cache_hooks_render_every_passage_or_only_the_one_changed(client, articles, lead, scholar):
+    """``?cold=1`` empties the fragment cache before each request; ``?changed=<id>`` bumps one
+    passage's counter first (as a write does), so only that passage is rendered again."""
+    annotate(scholar, lead, "A note")
+    url = articles["en"].get_absolute_url()
+    queries = [int(client.get(url + "?cold=1")["X-Bench-Queries"]) for _ in range(2)]
+    assert queries == [12, 12]  # every fragment rendered, each time
+    assert client.get(url + "?uncached=1")["X-Bench-Queries"] == "7"  # every fragment cached
+    lead.refresh_from_db()
+    before = lead.change_count
+    changed = client.get(url + f"?changed={lead.pk}")
+    lead.refresh_from_db()
+    assert lead.change_count == before + 1
+    # The passage looked up, its counter and the document's bumped (3, plus the savepoint and
+    # its release inside the test's transaction: 2); the catalogue (7); the scholarship of the
+    # one passage rendered again (5).
+    assert changed["X-Bench-Queries"] == str(3 + 2 + 7 + 5)

@@ -149,6 +149,29 @@ def test_passage_page_shows_the_text_with_marks_and_all_its_scholarship(
     assert "On the passage page" in panel.content.decode()
 
 
+def test_the_panel_offers_scholars_a_reply_to_each_top_level_annotation(
+    client, english, lead, scholar, other_scholar
+):
+    note = annotate(scholar, lead, body="Worth a reply")
+    reply = services.create_annotation(
+        user=other_scholar,
+        target=TargetData(passage=lead),
+        body="A reply",
+        motivation="commenting",
+        visibility="public",
+        parent=note,
+    )
+    panel_url = reverse("reading:passage-panel", args=[english.slug, 1])
+    reply_url = reverse("annotations:annotation-reply", args=[note.pk])
+    assert reply_url not in client.get(panel_url).content.decode()  # readers cannot reply
+    client.force_login(other_scholar)
+    html = client.get(panel_url).content.decode()
+    assert f'href="{reply_url}"' in html
+    # Replies are one level deep: a reply offers none.
+    assert reverse("annotations:annotation-reply", args=[reply.pk]) not in html
+    assert client.get(reply_url).status_code == 200
+
+
 def test_panel_filters_narrow_each_kind(client, english, lead, scholar, other_scholar):
     annotate(scholar, lead, body="Ana's note")
     annotate(other_scholar, lead, body="Mihai's note")

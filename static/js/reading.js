@@ -1,10 +1,7 @@
-/* The reading room: a passage's scholarship opens in the margin, loaded on demand.
- *
- * Progressive enhancement: every summary and every ¶ links to the passage page, which works
- * without JavaScript. Here a click (or Enter) on one fetches the same scholarship as a
- * fragment (the passage's panel) and shows it beside the passage; #p-N in the address opens
- * it too. Also: the margin toggle (kept per browser), and "next / previous disputed passage"
- * with the buttons or the [ and ] keys.
+/* The reading room. A passage's scholarship opens in the margin (static/js/panels.js, loaded
+ * before this file); here #p-N in the address opens it too, and an opened panel puts its
+ * passage in the address. Also: the margin toggle (kept per browser), and "next / previous
+ * disputed passage" with the buttons or the [ and ] keys.
  */
 (function () {
   "use strict";
@@ -15,122 +12,22 @@
   }
   var STORE = "reading-room.margin";
 
-  function rowOf(anchor) {
-    var passage = document.getElementById(anchor);
-    return passage ? passage.closest(".passage-row") : null;
-  }
-
-  function controlsOf(anchor) {
-    return room.querySelectorAll('a[data-passage="' + anchor + '"].summary');
-  }
-
-  function closePanel(panel) {
-    panel.hidden = true;
-    panel.innerHTML = "";
-    var anchor = panel.id.replace(/^panel-/, "");
-    controlsOf(anchor).forEach(function (link) {
-      link.setAttribute("aria-expanded", "false");
-    });
-  }
-
-  function load(panel, url, focus) {
-    panel.setAttribute("aria-busy", "true");
-    return fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.text();
-      })
-      .then(function (html) {
-        panel.innerHTML = html;
-        panel.hidden = false;
-        panel.removeAttribute("aria-busy");
-        if (focus) {
-          var heading = panel.querySelector(".panel__heading");
-          if (heading) {
-            heading.focus({ preventScroll: false });
-          }
-        }
-      })
-      .catch(function () {
-        panel.removeAttribute("aria-busy");
-        return Promise.reject();
-      });
-  }
+  // A panel opened here puts its passage in the address (#p-N), so it can be shared.
+  room.addEventListener("panel:opened", function (event) {
+    var anchor = event.target.getAttribute("data-passage");
+    if (anchor && window.location.hash !== "#" + anchor) {
+      history.replaceState(null, "", "#" + anchor);
+    }
+  });
 
   function open(anchor, focus) {
-    var row = rowOf(anchor);
-    if (!row) {
-      return;
+    var passage = document.getElementById(anchor);
+    var row = passage && passage.closest(".passage-row");
+    var link = row && row.querySelector("a[data-panel-url]");
+    if (link) {
+      window.ArchivePanels.open(link, focus);
     }
-    var panel = document.getElementById("panel-" + anchor);
-    var link = row.querySelector("a[data-panel-url]");
-    if (!panel || !link) {
-      return;
-    }
-    room.querySelectorAll(".margin-panel:not([hidden])").forEach(function (other) {
-      if (other !== panel) {
-        closePanel(other);
-      }
-    });
-    load(panel, link.getAttribute("data-panel-url"), focus).then(
-      function () {
-        controlsOf(anchor).forEach(function (control) {
-          control.setAttribute("aria-expanded", "true");
-        });
-        if (window.location.hash !== "#" + anchor) {
-          history.replaceState(null, "", "#" + anchor);
-        }
-      },
-      function () {
-        window.location.assign(link.href); // the passage page, as without JavaScript
-      }
-    );
   }
-
-  room.addEventListener("click", function (event) {
-    var link = event.target.closest("a[data-panel-url]");
-    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
-      event.preventDefault();
-      var anchor = link.getAttribute("data-passage");
-      var panel = document.getElementById("panel-" + anchor);
-      if (panel && !panel.hidden && link.classList.contains("summary")) {
-        closePanel(panel);
-        link.focus();
-        return;
-      }
-      open(anchor, true);
-      return;
-    }
-    var close = event.target.closest("[data-panel-close]");
-    if (close) {
-      var closing = close.closest(".margin-panel");
-      var anchorOf = closing.id.replace(/^panel-/, "");
-      closePanel(closing);
-      var back = rowOf(anchorOf).querySelector("a[data-panel-url]");
-      if (back) {
-        back.focus();
-      }
-      return;
-    }
-    var reset = event.target.closest("a[data-panel-reset]");
-    if (reset) {
-      event.preventDefault();
-      load(reset.closest(".margin-panel"), reset.href, true);
-    }
-  });
-
-  // The panel's filters: the same fragment, filtered.
-  room.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-panel-filters]");
-    if (!form) {
-      return;
-    }
-    event.preventDefault();
-    var query = new URLSearchParams(new FormData(form)).toString();
-    load(form.closest(".margin-panel"), form.action + (query ? "?" + query : ""), true);
-  });
 
   // #p-N opens that passage's panel: on load without moving the focus (the browser gives it
   // to the passage named, which takes it: tabindex -1), and when the address changes.
