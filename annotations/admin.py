@@ -93,9 +93,29 @@ class ModerationActionsMixin:
         }
         return TemplateResponse(request, "admin/moderation_action.html", context)
 
+    def run_status_change(self, request, queryset, status, title):
+        """Give each selected record ``status`` through the admin's ``change_status``, with
+        the note asked for on the intermediate page."""
+        return self.run_with_note(
+            request,
+            queryset,
+            title=title,
+            service=lambda record, user, note: self.change_status(record, user, status, note),
+        )
 
-class ReadOnlyAdminMixin(GuardedCompareMixin):
-    """Scholarly content is written by scholars in the web UI; the admin reviews it."""
+
+def status_action(status, description, title):
+    """An admin action that gives the selected records ``status`` (``run_status_change``)."""
+
+    @admin.action(description=description, permissions=["moderate"])
+    def action(self, request, queryset):
+        return self.run_status_change(request, queryset, status, title)
+
+    return action
+
+
+class NoWritesMixin:
+    """An admin that adds, changes and deletes nothing."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -105,6 +125,10 @@ class ReadOnlyAdminMixin(GuardedCompareMixin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdminMixin(NoWritesMixin, GuardedCompareMixin):
+    """Scholarly content is written by scholars in the web UI; the admin reviews it."""
 
 
 class ScholarlyRecordAdminMixin:
@@ -186,27 +210,19 @@ class AnnotationAdmin(
     def has_moderate_permission(self, request):
         return can_moderate_annotations(request.user)
 
-    def _moderate(self, request, queryset, status, title):
-        return self.run_with_note(
-            request,
-            queryset,
-            title=title,
-            service=lambda record, user, note: services.moderate_annotation(
-                annotation=record, user=user, status=status, note=note
-            ),
-        )
+    @staticmethod
+    def change_status(record, user, status, note):
+        return services.moderate_annotation(annotation=record, user=user, status=status, note=note)
 
-    @admin.action(description="Hide selected annotations", permissions=["moderate"])
-    def hide(self, request, queryset):
-        return self._moderate(request, queryset, ModerationStatus.HIDDEN, "Hide annotations")
+    hide = status_action(ModerationStatus.HIDDEN, "Hide selected annotations", "Hide annotations")
 
-    @admin.action(description="Publish selected annotations", permissions=["moderate"])
-    def publish(self, request, queryset):
-        return self._moderate(request, queryset, ModerationStatus.PUBLISHED, "Publish annotations")
+    publish = status_action(
+        ModerationStatus.PUBLISHED, "Publish selected annotations", "Publish annotations"
+    )
 
-    @admin.action(description="Mark selected annotations as spam", permissions=["moderate"])
-    def mark_spam(self, request, queryset):
-        return self._moderate(request, queryset, ModerationStatus.SPAM, "Mark as spam")
+    mark_spam = status_action(
+        ModerationStatus.SPAM, "Mark selected annotations as spam", "Mark as spam"
+    )
 
     @admin.action(description="Restore selected deleted annotations", permissions=["moderate"])
     def restore(self, request, queryset):
@@ -303,31 +319,19 @@ class DisputedClaimAdmin(
     def has_moderate_permission(self, request):
         return can_moderate_flags(request.user)
 
-    def _status(self, request, queryset, status, title):
-        return self.run_with_note(
-            request,
-            queryset,
-            title=title,
-            service=lambda record, user, note: services.set_flag_status(
-                claim=record, user=user, status=status, note=note
-            ),
-        )
+    @staticmethod
+    def change_status(record, user, status, note):
+        return services.set_flag_status(claim=record, user=user, status=status, note=note)
 
-    @admin.action(description="Take selected flags under review", permissions=["moderate"])
-    def take_under_review(self, request, queryset):
-        return self._status(request, queryset, FlagStatus.UNDER_REVIEW, "Take under review")
+    take_under_review = status_action(
+        FlagStatus.UNDER_REVIEW, "Take selected flags under review", "Take under review"
+    )
 
-    @admin.action(description="Uphold selected flags", permissions=["moderate"])
-    def uphold(self, request, queryset):
-        return self._status(request, queryset, FlagStatus.UPHELD, "Uphold flags")
+    uphold = status_action(FlagStatus.UPHELD, "Uphold selected flags", "Uphold flags")
 
-    @admin.action(description="Reject selected flags", permissions=["moderate"])
-    def reject(self, request, queryset):
-        return self._status(request, queryset, FlagStatus.REJECTED, "Reject flags")
+    reject = status_action(FlagStatus.REJECTED, "Reject selected flags", "Reject flags")
 
-    @admin.action(description="Resolve selected flags", permissions=["moderate"])
-    def resolve(self, request, queryset):
-        return self._status(request, queryset, FlagStatus.RESOLVED, "Resolve flags")
+    resolve = status_action(FlagStatus.RESOLVED, "Resolve selected flags", "Resolve flags")
 
 
 @admin.register(CrossReference)
@@ -355,7 +359,7 @@ class CrossReferenceAdmin(ReadOnlyAdminMixin, CompareVersionAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(NoWritesMixin, admin.ModelAdmin):
     list_display = (
         "created",
         "moderator",
@@ -369,15 +373,6 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "new_status", "created")
     search_fields = ("object_repr", "note", "moderator__username")
     date_hierarchy = "created"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Tag)

@@ -10,7 +10,3 @@ class AnnotationsConfig(AppConfig):
         from .groups import sync_groups_after_migrate
 
         post_migrate.connect(sync_groups_after_migrate, sender=self)
-
-        from . import changes
-
-        changes.connect()  # catalogue saves touch the reading view's change counters

@@ -8,7 +8,6 @@ from archive.models import ExternalLink, Passage, Reference
 from .models import (
     FlagCategory,
     FlagStatus,
-    ModerationStatus,
     Motivation,
     Relation,
     Stance,
@@ -163,11 +162,6 @@ class FlagStatusForm(forms.Form):
     note = forms.CharField(
         label="Resolution note", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-
-
-class ModerationForm(forms.Form):
-    status = forms.ChoiceField(label="Moderation status", choices=ModerationStatus.choices)
-    note = forms.CharField(label="Note to the author", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PassageChoiceField(forms.ModelChoiceField):

@@ -184,10 +184,6 @@ class Annotation(Target):
     highlight_kind = "annotation"
     inline_label = ""
 
-    @property
-    def is_public(self):
-        return self.visibility == Visibility.PUBLIC and self.status == ModerationStatus.PUBLISHED
-
 
 class FlagCategory(models.TextChoices):
     FACTUAL = "factual", "Factual accuracy"
@@ -418,29 +414,3 @@ class ModerationLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.moderator}: {self.object_repr} {self.old_status} → {self.new_status}"
-
-
-class DocumentChanges(models.Model):
-    """How many times the scholarship on a document (or the catalogue) has changed.
-
-    Not versioned: a counter, bumped in the same transaction as every write of the services
-    that touches the document (``annotations.changes.touch``), with a random token drawn
-    afresh each time. The anonymous reading view's cache is keyed on both, so the next request
-    after a write renders the page afresh, and a count that comes round again (a database
-    restored from a backup, a rolled-back test) never finds a page of another history.
-    """
-
-    document = models.OneToOneField(
-        "archive.Document",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="change_counter",
-    )
-    count = models.PositiveBigIntegerField(default=0)
-    token = models.UUIDField(default=uuid.uuid4)
-
-    class Meta:
-        verbose_name = "document change counter"
-
-    def __str__(self):
-        return f"{self.document_id}: {self.count}"

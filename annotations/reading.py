@@ -16,7 +16,7 @@ from .authors import name_expression
 from .models import Annotation, CrossReference, DisputedClaim
 
 #: What the reading view shows of the document at either end of a cross-reference
-#: (``annotations.fragments``).
+#: (``reading.fragments``).
 LINKED_DOCUMENT = ("slug", "title", "language")
 
 
@@ -55,10 +55,6 @@ class PassageScholarship:
     def __bool__(self):
         return bool(self.annotations or self.flags or self.crossrefs)
 
-    @property
-    def whole_passage_flags(self):
-        return [flag for flag in self.flags if not flag.is_span]
-
 
 class DocumentScholarship:
     """The scholarly records on a document's passages that ``user`` may see: on all of them,
@@ -78,6 +74,18 @@ class DocumentScholarship:
             flags = flags.filter(passage__in=passages)
             crossrefs = crossrefs.filter(Q(passage__in=passages) | Q(to_passage__in=passages))
             tagged = tagged.filter(annotation__passage__in=passages)
+        self._add_annotations(annotations, tagged)
+        self._number()
+        for flag in flags.annotate(
+            author_name=name_expression(), author_username=F("author__username")
+        ):
+            self._item(flag.passage_id).flags.append(flag)
+            if flag.is_span:
+                self._mark(flag.passage_id, flag)
+        self._add_crossrefs(crossrefs, document, passages)
+
+    def _add_annotations(self, annotations, tagged):
+        """File the annotations under their passages, each with its tag names and replies."""
         visible = list(
             annotations.only(*own_fields(Annotation))
             .annotate(
@@ -106,13 +114,9 @@ class DocumentScholarship:
             self._item(annotation.passage_id).annotations.append(annotation)
             if annotation.is_span:
                 self._mark(annotation.passage_id, annotation)
-        self._number()
-        for flag in flags.annotate(
-            author_name=name_expression(), author_username=F("author__username")
-        ):
-            self._item(flag.passage_id).flags.append(flag)
-            if flag.is_span:
-                self._mark(flag.passage_id, flag)
+
+    def _add_crossrefs(self, crossrefs, document, passages):
+        """File the cross-references under the passages of ``document`` at either end."""
         crossrefs = list(
             crossrefs.select_related("to_reference", "to_link")
             .annotate(author_name=name_expression(), author_username=F("author__username"))
@@ -125,22 +129,7 @@ class DocumentScholarship:
             )
             .order_by("created")
         )
-        # Where each end is (passage, its document), in one query whatever there is (this
-        # document's passages are always asked for), so that the page's query count does not
-        # depend on its records: rows, not passage objects, for a thousand ends. Joined in the
-        # cross-reference query instead, PostgreSQL misjudged how many rows it would join and
-        # read the whole passage table twice.
-        ends = {crossref.passage_id for crossref in crossrefs}
-        ends |= {crossref.to_passage_id for crossref in crossrefs if crossref.to_passage_id}
-        own = Q(document=document) if passages is None else Q(pk__in=passages)
-        rows = Passage.objects.filter(own | Q(pk__in=ends)).values_list(
-            "pk", "order", "anchor", "document_id", *(f"document__{f}" for f in LINKED_DOCUMENT)
-        )
-        documents, where = {document.pk: document}, {}
-        for pk, order, anchor, document_id, *shown in rows:
-            if document_id not in documents:
-                documents[document_id] = DocumentEnd(*shown)
-            where[pk] = PassageEnd(pk, documents[document_id], order, anchor)
+        where = passage_ends(crossrefs, document, passages)
         for crossref in crossrefs:
             crossref.source = where[crossref.passage_id]
             crossref.target = where.get(crossref.to_passage_id)
@@ -175,3 +164,26 @@ class DocumentScholarship:
 
     def highlights_for(self, passage_id):
         return self._highlights.get(passage_id, ())
+
+
+def passage_ends(crossrefs, document, passages):
+    """Where each end of ``crossrefs`` is ({passage id: PassageEnd}), with the passages of
+    ``document`` (or only ``passages``) always included.
+
+    One query whatever there is, so that the page's query count does not depend on its
+    records: rows, not passage objects, for a thousand ends. Joined in the cross-reference
+    query instead, PostgreSQL misjudged how many rows it would join and read the whole passage
+    table twice.
+    """
+    ends = {crossref.passage_id for crossref in crossrefs}
+    ends |= {crossref.to_passage_id for crossref in crossrefs if crossref.to_passage_id}
+    own = Q(document=document) if passages is None else Q(pk__in=passages)
+    rows = Passage.objects.filter(own | Q(pk__in=ends)).values_list(
+        "pk", "order", "anchor", "document_id", *(f"document__{f}" for f in LINKED_DOCUMENT)
+    )
+    documents, where = {document.pk: document}, {}
+    for pk, order, anchor, document_id, *shown in rows:
+        if document_id not in documents:
+            documents[document_id] = DocumentEnd(*shown)
+        where[pk] = PassageEnd(pk, documents[document_id], order, anchor)
+    return where

@@ -11,9 +11,11 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from .changes import touch
+from archive.changes import touch
+
 from .models import (
     Annotation,
     CrossReference,
@@ -104,7 +106,7 @@ def target_fields(target):
     }
 
 
-def _text(value):
+def unix_newlines(value):
     """Store text with Unix line endings, whatever the browser sent."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -118,22 +120,16 @@ def _tags(names):
     return [found.get(name) or Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
-def _cache_tags(annotation, tags):
-    """Remember ``tags`` (sorted by name, as ``Tag`` orders them) as the annotation's tags, as
-    ``prefetch_related`` would: the revision's serialisation then reads them from memory."""
-    cached = Tag.objects.filter(pk__in=[tag.pk for tag in tags])
-    cached._result_cache = sorted(tags, key=lambda tag: tag.name)
-    cached._prefetch_done = True
-    annotation._prefetched_objects_cache = {
-        **getattr(annotation, "_prefetched_objects_cache", {}),
-        "tags": cached,
-    }
+def _version_with_tags(annotation):
+    """Add a new annotation to the revision once its tag rows are written (its block is
+    managed by hand, so its ``save()`` added no version without them)."""
+    prefetch_related_objects([annotation], "tags")
+    reversion.add_to_revision(annotation)
 
 
 def _store_tags(annotation, tags, *, new):
     """Write the annotation's tag rows: only the rows that change, straight into the through
-    table (no m2m signals, so the revision holds the one version that ``save()`` added, which
-    read the tags from ``_cache_tags``)."""
+    table (no m2m signals: the caller adds the one version, with the tags, to the revision)."""
     through = Annotation.tags.through
     wanted = {tag.pk for tag in tags}
     current = (
@@ -185,6 +181,29 @@ def _revision(user, comment):
     reversion.set_comment(comment)
 
 
+def revert_comment(revision):
+    """The comment of a revision that reverts to the version saved in ``revision``."""
+    return f"Reverted to the version of {revision.date_created:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def moderation_comment(status, note):
+    """The comment of a revision that gives an annotation a moderation status."""
+    return f"Moderation: {ModerationStatus(status).label}. {note}"
+
+
+def flag_status_comment(status, note):
+    """The comment of a revision that gives a flag a status."""
+    return f"Status: {FlagStatus(status).label}. {note}"
+
+
+def _mark_deleted(record, user):
+    """Soft-delete ``record`` (locked) as a new version in the open revision."""
+    record.deleted = timezone.now()
+    record.version += 1
+    record.save()
+    _revision(user, "Deleted")
+
+
 def _crossref_documents(crossref):
     """The documents a cross-reference shows on: its source's and its destination's."""
     to_passage = crossref.to_passage
@@ -196,8 +215,9 @@ def _crossref_passages(crossref):
     return (crossref.passage_id, crossref.to_passage_id)
 
 
-def _log_moderation(record, *, moderator, old_status, new_status, note):
-    ModerationLogEntry.objects.create(
+def moderation_log_entry(record, *, moderator, old_status, new_status, note):
+    """The (unsaved) moderation log entry of a status change of ``record``."""
+    return ModerationLogEntry(
         content_type=ContentType.objects.get_for_model(record),
         object_id=str(record.pk),
         object_repr=str(record)[:200],
@@ -206,6 +226,10 @@ def _log_moderation(record, *, moderator, old_status, new_status, note):
         new_status=new_status,
         note=note,
     )
+
+
+def _log_moderation(record, **change):
+    moderation_log_entry(record, **change).save()
 
 
 # ---------------------------------------------------------------------------
@@ -222,10 +246,10 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
             raise ValidationError("Replies go one level deep: reply to the annotation itself.")
         target = TargetData(passage=parent.passage)
     fields = target_fields(target)
-    with transaction.atomic(), reversion.create_revision(atomic=False):
+    with transaction.atomic(), reversion.create_revision(atomic=False, manage_manually=True):
         annotation = Annotation(
             author=user,
-            body=_text(body),
+            body=unix_newlines(body),
             motivation=motivation,
             visibility=visibility,
             parent=parent,
@@ -233,9 +257,9 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
         )
         _clean(annotation)
         tags = _tags(tags)
-        _cache_tags(annotation, tags)
         annotation.save()
         _store_tags(annotation, tags, new=True)
+        _version_with_tags(annotation)
         _revision(user, "Created")
         touch(annotation.passage.document_id, passages=[annotation.passage_id])
     return annotation
@@ -254,18 +278,17 @@ def update_annotation(*, annotation, user, data, base_version):
         for name in ("body", "motivation", "visibility"):
             if name in data:
                 setattr(current, name, data[name])
-        current.body = _text(current.body)
+        current.body = unix_newlines(current.body)
         if "target" in data:
             for name, value in target_fields(data["target"]).items():
                 setattr(current, name, value)
         current.version += 1
         _clean(current)
         if "tags" in data:
-            tags = _tags(data["tags"])
-            _cache_tags(current, tags)
+            # Before the save, so that the version it adds holds the new tags.
+            _store_tags(current, _tags(data["tags"]), new=False)
+            prefetch_related_objects([current], "tags")
         current.save()
-        if "tags" in data:
-            _store_tags(current, tags, new=False)
         _revision(user, data.get("comment") or "Edited")
         touch(
             old_document_id,
@@ -283,10 +306,7 @@ def delete_annotation(*, annotation, user):
             raise PermissionDenied("You may not delete this annotation.")
         if current.is_deleted:
             return current
-        current.deleted = timezone.now()
-        current.version += 1
-        current.save()
-        _revision(user, "Deleted")
+        _mark_deleted(current, user)
         touch(current.passage.document_id, passages=[current.passage_id])
     return current
 
@@ -327,7 +347,7 @@ def revert_annotation(*, annotation, user, version):
         current.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
         _revision(
             user,
-            f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M:%S} UTC",
+            revert_comment(version.revision),
         )
         touch(
             old_document_id,
@@ -352,7 +372,7 @@ def moderate_annotation(*, annotation, user, status, note):
         current.moderation_note = note
         current.version += 1
         current.save()
-        _revision(user, f"Moderation: {ModerationStatus(status).label}. {note}")
+        _revision(user, moderation_comment(status, note))
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
@@ -371,7 +391,9 @@ def create_flag(*, user, target, category, statement, evidence=()):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
     with transaction.atomic(), reversion.create_revision(atomic=False):
-        claim = DisputedClaim(author=user, category=category, statement=_text(statement), **fields)
+        claim = DisputedClaim(
+            author=user, category=category, statement=unix_newlines(statement), **fields
+        )
         claim.full_clean()
         claim.save()
         for item in evidence:
@@ -400,7 +422,7 @@ def set_flag_status(*, claim, user, status, note, base_version=None):
         current.resolution_note = note
         current.version += 1
         current.save()
-        _revision(user, f"Status: {FlagStatus(status).label}. {note}")
+        _revision(user, flag_status_comment(status, note))
         _log_moderation(
             current, moderator=user, old_status=old_status, new_status=status, note=note
         )
@@ -452,9 +474,6 @@ def delete_crossref(*, crossref, user):
             raise PermissionDenied("You may not delete this cross-reference.")
         if current.is_deleted:
             return current
-        current.deleted = timezone.now()
-        current.version += 1
-        current.save()
-        _revision(user, "Deleted")
+        _mark_deleted(current, user)
         touch(*_crossref_documents(current), passages=_crossref_passages(current))
     return current

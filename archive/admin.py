@@ -12,6 +12,9 @@ from django.http import Http404
 from reversion_compare.admin import CompareVersionAdmin
 
 from .models import (
+    DESCRIPTIVE_FIELDS,
+    LINK_RECORD_FIELDS,
+    REFERENCE_RECORD_FIELDS,
     Document,
     DocumentLink,
     DocumentReference,
@@ -94,12 +97,7 @@ class DocumentAdmin(CatalogueAdmin):
         "slug",
         "title",
         "language",
-        "description",
-        "creator",
-        "provenance",
-        "source_url",
-        "licence",
-        "licence_url",
+        *DESCRIPTIVE_FIELDS,
         "translation_of",
         "date_received",
         "source_filename",
@@ -172,26 +170,7 @@ class ReferenceAdmin(CatalogueAdmin):
     search_fields = ("catalogue_id", "title", "original_line", "isbn", "publisher")
     readonly_fields = ("catalogue_id", "original_line")
     inlines = (DocumentReferenceInline,)
-    fields = (
-        "catalogue_id",
-        "original_line",
-        "kind",
-        "authors",
-        "editors",
-        "year",
-        "date",
-        "title",
-        "translated_title",
-        "periodical",
-        "publisher",
-        "place",
-        "isbn",
-        "format",
-        "url",
-        "archived",
-        "retrieved",
-        "language",
-    )
+    fields = ("catalogue_id", "original_line", *REFERENCE_RECORD_FIELDS)
 
 
 class DocumentLinkInline(admin.TabularInline):
@@ -211,15 +190,5 @@ class ExternalLinkAdmin(CatalogueAdmin):
     list_filter = ("kind", "language")
     search_fields = ("catalogue_id", "title", "original_line", "url")
     readonly_fields = ("catalogue_id", "original_line")
-    fields = (
-        "catalogue_id",
-        "original_line",
-        "kind",
-        "title",
-        "site",
-        "language",
-        "archive_note",
-        "remark",
-        "url",
-    )
+    fields = ("catalogue_id", "original_line", *LINK_RECORD_FIELDS)
     inlines = (DocumentLinkInline,)

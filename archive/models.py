@@ -11,6 +11,39 @@ from django.db import models
 from django.db.models import F
 from django.urls import reverse
 
+#: A document's descriptive metadata (Dublin Core: description, creator, provenance, source,
+#: rights), as the manifest gives it and the catalogue keeps it.
+DESCRIPTIVE_FIELDS = (
+    "description",
+    "creator",
+    "provenance",
+    "source_url",
+    "licence",
+    "licence_url",
+)
+#: The fields of a parsed bibliographic record (a ``Reference`` but its id and original line).
+REFERENCE_RECORD_FIELDS = (
+    "kind",
+    "authors",
+    "editors",
+    "year",
+    "date",
+    "title",
+    "translated_title",
+    "periodical",
+    "publisher",
+    "place",
+    "isbn",
+    "format",
+    "url",
+    "archived",
+    "retrieved",
+    "language",
+)
+
+#: The fields of an external link's record (an ``ExternalLink`` but its id and original line).
+LINK_RECORD_FIELDS = ("kind", "title", "site", "language", "archive_note", "remark", "url")
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
@@ -23,9 +56,6 @@ class Language(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def in_language(self, language):
-        return self.filter(language=language)
-
     def for_listing(self):
         return self.select_related("translation_of").annotate(
             passage_count=models.Count("passages", distinct=True)
@@ -281,9 +311,6 @@ class ReferenceKind(models.TextChoices):
 
 
 class ReferenceQuerySet(models.QuerySet):
-    def with_citing_documents(self):
-        return self.prefetch_related("document_links__document")
-
     def with_isbn(self):
         return self.exclude(isbn="")
 
@@ -465,3 +492,29 @@ class DocumentLink(models.Model):
         return (self.document.slug, self.link.catalogue_id)
 
     natural_key.dependencies = ["archive.document", "archive.externallink"]
+
+
+class DocumentChanges(models.Model):
+    """How many times the scholarship on a document (or the catalogue) has changed.
+
+    Not versioned: a counter, bumped in the same transaction as every write of the services
+    that touches the document (``archive.changes.touch``), with a random token drawn
+    afresh each time. The anonymous reading view's cache is keyed on both, so the next request
+    after a write renders the page afresh, and a count that comes round again (a database
+    restored from a backup, a rolled-back test) never finds a page of another history.
+    """
+
+    document = models.OneToOneField(
+        Document,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="change_counter",
+    )
+    count = models.PositiveBigIntegerField(default=0)
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = "document change counter"
+
+    def __str__(self):
+        return f"{self.document_id}: {self.count}"

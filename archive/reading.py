@@ -167,6 +167,28 @@ def group_blocks(passages):
     return blocks
 
 
+def section_tree(sections, listed_references, listed_links, notes):
+    """The sections as a tree ({id: SectionNode}, root nodes), each list section with its rows
+    (references, links or notes)."""
+    nodes, roots = {}, []
+    for section in sections:
+        parent = nodes.get(section.parent_id)
+        node = SectionNode(section, depth=parent.depth + 1 if parent else 1)
+        nodes[section.pk] = node
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        kind = node.section.kind
+        if kind in REFERENCE_ROLE_BY_KIND:
+            role = REFERENCE_ROLE_BY_KIND[kind]
+            node.listed_references = [row for row in listed_references if row.role == role]
+        elif kind in LINK_KIND_BY_KIND:
+            link_kind = LINK_KIND_BY_KIND[kind]
+            node.listed_links = [row for row in listed_links if row.link.kind == link_kind]
+        elif kind == SectionKind.NOTES:
+            node.notes = notes
+    return nodes, roots
+
+
 def build_reading(document, scholarship=None):
     """Group the document's records for the reading view.
 
@@ -191,23 +213,7 @@ def build_reading(document, scholarship=None):
         passage.segments = split_passage(passage, passage.note_list, highlights)
         passage.scholarship = scholarship.items_for(passage.pk) if scholarship else None
 
-    nodes, roots = {}, []
-    for section in sections:
-        parent = nodes.get(section.parent_id)
-        node = SectionNode(section, depth=parent.depth + 1 if parent else 1)
-        nodes[section.pk] = node
-        (parent.children if parent else roots).append(node)
-
-    for node in nodes.values():
-        kind = node.section.kind
-        if kind in REFERENCE_ROLE_BY_KIND:
-            role = REFERENCE_ROLE_BY_KIND[kind]
-            node.listed_references = [row for row in listed_references if row.role == role]
-        elif kind in LINK_KIND_BY_KIND:
-            link_kind = LINK_KIND_BY_KIND[kind]
-            node.listed_links = [row for row in listed_links if row.link.kind == link_kind]
-        elif kind == SectionKind.NOTES:
-            node.notes = notes
+    nodes, roots = section_tree(sections, listed_references, listed_links, notes)
 
     lead = []
     passages_by_section = {}

@@ -5,7 +5,7 @@ from django.db import connections, transaction
 from django.http import HttpResponse
 from django.urls import path
 
-from annotations import changes
+from archive import changes
 from archive.models import Passage
 from config.urls import urlpatterns as site_urlpatterns
 
@@ -51,7 +51,7 @@ class CacheHooksMiddleware:
 
     - ``?cold=1`` empties the ``fragments`` cache before the view: every passage is rendered;
     - ``?changed=<passage id>`` bumps that passage's and its document's change counters first,
-      in a transaction, as a service write does (``annotations.changes.touch``): the page
+      in a transaction, as a service write does (``archive.changes.touch``): the page
       renders that passage again and takes the others from the cache. The bump's queries are
       counted with the page's.
     """

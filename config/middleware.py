@@ -22,7 +22,7 @@ import sys
 import uuid
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
@@ -70,7 +70,7 @@ def database_unreachable(error):
 def _mark_database_errors(sender, request=None, **kwargs):
     """Remember that this request failed because the database was unreachable."""
     if request is not None and database_unreachable(sys.exc_info()[1]):
-        request._database_unavailable = True
+        request.database_unavailable = True
 
 
 got_request_exception.connect(_mark_database_errors, dispatch_uid="archive-database-errors")
@@ -79,24 +79,35 @@ got_request_exception.connect(_mark_database_errors, dispatch_uid="archive-datab
 def service_unavailable(failed=None):
     """The standalone 503 page; renders without a request or a database.
 
-    ``failed`` is the 500 response it replaces: its headers (X-Frame-Options and the like,
-    set by inner middleware) are kept, and Django's request log has already recorded it.
+    ``failed`` is the 500 response it replaces, which becomes the 503: its headers
+    (X-Frame-Options and the like, set by inner middleware) stay, and Django, which has already
+    logged it, does not log it again.
     """
     body = loader.get_template("503.html").render()
-    response = HttpResponse(body, status=503)
-    if failed is not None:
-        for header, value in failed.items():
-            if header.lower() not in {"content-type", "content-length"}:
-                response[header] = value
-        response._has_been_logged = True
+    if failed is None:
+        response = HttpResponse(body, status=503)
+    else:
+        response = failed
+        response.status_code = 503
+        for header in ("Content-Type", "Content-Length"):
+            if response.has_header(header):
+                del response[header]
+        response["Content-Type"] = "text/html; charset=utf-8"
+        response.content = body
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
 def _user_id(request):
-    # Only a user already loaded: never query (the database may be what failed).
-    user = getattr(request, "_cached_user", None)
-    return user.pk if user is not None and user.is_authenticated else None
+    # Never query for it once the database has failed this request; otherwise the user is
+    # usually loaded already (by the view), and loading it costs the session and user rows.
+    if getattr(request, "database_unavailable", False) or not hasattr(request, "user"):
+        return None
+    try:
+        user = request.user
+        return user.pk if user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 def _hidden_record(request):
@@ -121,7 +132,7 @@ class SecurityLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 500 and getattr(request, "_database_unavailable", False):
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
             response = service_unavailable(response)
         try:
             self.log(request, response)

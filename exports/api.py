@@ -112,38 +112,8 @@ class Builder:
         ]
         sections = list(document.sections.order_by("order"))
         anchors = {section.pk: section.anchor for section in sections}
-        data["sections"] = [
-            {
-                "anchor": section.anchor,
-                "order": section.order,
-                "level": section.level,
-                "heading": section.heading,
-                "kind": section.kind,
-                "parent": anchors.get(section.parent_id),
-                "line_number": section.line_number,
-                "url": self.url(section.get_absolute_url()),
-            }
-            for section in sections
-        ]
-        notes = {}
-        for note in document.notes.order_by("passage__order", "offset"):
-            notes.setdefault(note.passage_id, []).append(
-                {"marker": note.marker, "offset": note.offset, "text": note.text or None}
-            )
-        base = self.url(document.get_absolute_url())
-        data["passages"] = [
-            {
-                "anchor": passage.anchor,
-                "order": passage.order,
-                "kind": passage.kind,
-                "section": anchors.get(passage.section_id),
-                "line_number": passage.line_number,
-                "text": passage.text,
-                "notes": notes.get(passage.pk, []),
-                "url": f"{base}#{passage.anchor}",
-            }
-            for passage in document.passages.order_by("order")
-        ]
+        data["sections"] = [self.section(section, anchors) for section in sections]
+        data["passages"] = self.passages(document, anchors)
         data["references"] = [
             {
                 "role": listing.role,
@@ -177,6 +147,41 @@ class Builder:
             )
         ]
         return data
+
+    def section(self, section, anchors):
+        return {
+            "anchor": section.anchor,
+            "order": section.order,
+            "level": section.level,
+            "heading": section.heading,
+            "kind": section.kind,
+            "parent": anchors.get(section.parent_id),
+            "line_number": section.line_number,
+            "url": self.url(section.get_absolute_url()),
+        }
+
+    def passages(self, document, anchors):
+        """The document's passages with their notes (two queries); ``anchors``: the sections'
+        anchors by id."""
+        notes = {}
+        for note in document.notes.order_by("passage__order", "offset"):
+            notes.setdefault(note.passage_id, []).append(
+                {"marker": note.marker, "offset": note.offset, "text": note.text or None}
+            )
+        base = self.url(document.get_absolute_url())
+        return [
+            {
+                "anchor": passage.anchor,
+                "order": passage.order,
+                "kind": passage.kind,
+                "section": anchors.get(passage.section_id),
+                "line_number": passage.line_number,
+                "text": passage.text,
+                "notes": notes.get(passage.pk, []),
+                "url": f"{base}#{passage.anchor}",
+            }
+            for passage in document.passages.order_by("order")
+        ]
 
     def link(self, link):
         return {

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.views.generic import DetailView, TemplateView
 
-from annotations import changes
 from annotations.permissions import can_create
 from annotations.reading import DocumentScholarship
+from archive import changes
 from archive.models import Document
 from archive.reading import build_reading, split_passage
 from archive.views import RECEIVED_TEXT, ReadOnlyMixin
@@ -97,7 +97,7 @@ class DocumentReadingView(ReadOnlyMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         """An anonymous reader's page from the cache, keyed on the document's change counter
-        (``annotations.changes``: every write touching the document bumps it in its
+        (``archive.changes``: every write touching the document bumps it in its
         transaction, so the first request after a write misses and renders the page afresh,
         most of it from the passages' fragments that the write did not touch)."""
         self.object = self.get_object()

@@ -22,16 +22,12 @@ import html
 import re
 from collections import defaultdict
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Expression,
     F,
-    FloatField,
-    Func,
     Prefetch,
     Q,
     TextField,
@@ -40,29 +36,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import Contains
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from annotations.models import Annotation, DisputedClaim
 from annotations.rendering import render_markdown
 from archive.models import DocumentReference, Language, Passage, Reference
 
+from .expressions import FoldedText, Joined, TableSQL
+from .results import KINDS, Hit, HitRef, SearchResults
 from .text import MIN_FUZZY_LENGTH, snippet
 
-#: The kinds of hit, in the order they are listed when their scores are equal.
-KINDS = ("passage", "annotation", "flag", "reference")
-KIND_LABELS = {
-    "passage": "Passage",
-    "annotation": "Annotation",
-    "flag": "Disputed claim",
-    "reference": "Reference",
-}
-KIND_PLURALS = {
-    "passage": "passages",
-    "annotation": "annotations",
-    "flag": "disputed claims",
-    "reference": "references",
-}
 #: At most this many hits of each kind are ranked and listed; the rest are not shown.
 MAX_RESULTS_PER_KIND = 200
 #: At most this many matches of each kind are ranked: the first the indexes (or a scan) give.
@@ -96,62 +78,6 @@ WORD_SIMILARITY_THRESHOLD = 0.5
 DOCUMENT_TEXT = "source_text"
 
 
-# ---------------------------------------------------------------------------------------------
-# SQL expressions
-# ---------------------------------------------------------------------------------------------
-
-
-class Fold(Func):
-    """Text without diacritics or case: ``search_fold()`` on PostgreSQL, ``fold()`` on SQLite."""
-
-    function = "search_fold"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="fold", **extra_context)
-
-
-class Joined(Func):
-    """Columns joined by a space (a flag's text; on PostgreSQL, the stored columns of
-    search/migrations/0002_stored_vectors.py are generated from the same expression)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || ' ' || "
-    output_field = TextField()
-
-
-class TableSQL(Expression):
-    """SQL over the columns of the query's base table, written as text; ``{table}`` stands for
-    the table's alias, which follows the table into subqueries (as a column's would).
-
-    The PostgreSQL search writes its conditions and scores this way: they use the columns
-    that search/migrations/0002_stored_vectors.py adds and no model has, and a search builds
-    a dozen of them, which as trees of expressions took longer to build and compile (about
-    20 ms a search) than the database took to answer. Values are always parameters; the text
-    search configurations are literals from ``TEXT_SEARCH_CONFIGS`` (never from input), so
-    that the planner folds the constant parts.
-    """
-
-    def __init__(self, sql, params=(), output_field=None):
-        super().__init__(output_field=output_field or FloatField())
-        self.sql, self.params, self.alias = sql, tuple(params), None
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return self.sql.replace("{table}", compiler.quote_name_unless_alias(self.alias)), list(
-            self.params
-        )
-
-
 _BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -164,84 +90,6 @@ def plain_text(markdown):
     """
     rendered = _BLOCK_TAG.sub(" ", str(render_markdown(markdown)))
     return " ".join(html.unescape(_TAG.sub("", rendered)).split())
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HitRef:
-    """A ranked hit before its record is loaded."""
-
-    kind: str
-    pk: object
-    score: float
-
-
-@dataclass
-class Hit:
-    """One result as a page shows it."""
-
-    kind: str
-    record: object
-    score: float
-    url: str
-    title: str
-    snippet: list
-    #: Language of the snippet's text when known (passages: their document's).
-    lang: str = ""
-    document: object = None
-    passage: object = None
-    #: For references: the documents that list them.
-    documents: list = field(default_factory=list)
-
-    @property
-    def kind_label(self):
-        return KIND_LABELS[self.kind]
-
-    @property
-    def snippet_html(self):
-        """The snippet with its matches in ``<mark>``, every segment escaped (written here
-        rather than by a template loop over the segments: a page has hundreds of them)."""
-        return mark_safe(
-            "".join(
-                f"<mark>{escape(segment.text)}</mark>" if segment.marked else escape(segment.text)
-                for segment in self.snippet
-            )
-        )
-
-
-class SearchResults:
-    """The ranked hits of a search: sized and sliceable, so a Paginator can page them.
-
-    Slicing loads the records of just that slice, in one query per kind.
-    """
-
-    def __init__(self, backend, query, refs=(), capped=()):
-        self.backend = backend
-        self.query = query
-        self.refs = list(refs)
-        #: Kinds that had more than MAX_RESULTS_PER_KIND hits (only the best are listed).
-        self.capped = list(capped)
-
-    def __len__(self):
-        return len(self.refs)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self.backend.load(self.refs[index], self.query)
-        return self.backend.load([self.refs[index]], self.query)[0]
-
-    def __iter__(self):
-        return iter(self[:])
-
-    def counts(self):
-        counts = dict.fromkeys(KINDS, 0)
-        for ref in self.refs:
-            counts[ref.kind] += 1
-        return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,6 +305,23 @@ def rank_sql(table, config):
     return f"ts_rank_cd({table}.{VECTOR_COLUMNS[config]}, {tsquery_sql(config)}, 32)"
 
 
+def gate(queryset, cte, below):
+    """The conditions that ``cte`` holds fewer than ``below`` rows and that the row is not one
+    of them (see ``PostgresBackend.statement``)."""
+    pk = queryset.model._meta.pk.column
+    return (
+        TableSQL(f"(SELECT count(*) FROM {cte}) < %s", [below], BooleanField()),
+        TableSQL(f"{{table}}.{pk} NOT IN (SELECT pk FROM {cte})", (), BooleanField()),
+    )
+
+
+def scored_sql(queryset, score, cap):
+    """(SQL, params) of the ``cap`` first (pk, score) rows of ``queryset``."""
+    return (
+        queryset.annotate(score=score).order_by().values_list("pk", "score")[:cap].query
+    ).sql_with_params()
+
+
 class PostgresBackend(SearchBackend):
     """Full text over stored vectors, ranked; near spellings when full text finds few hits."""
 
@@ -492,15 +357,6 @@ class PostgresBackend(SearchBackend):
         trigram index — is never read.
         """
         cap = MAX_CANDIDATES_PER_KIND
-        pk = queryset.model._meta.pk.column
-
-        def gate(cte, below):
-            """``cte`` holds fewer than ``below`` rows, and the row is not one of them."""
-            return (
-                TableSQL(f"(SELECT count(*) FROM {cte}) < %s", [below], BooleanField()),
-                TableSQL(f"{{table}}.{pk} NOT IN (SELECT pk FROM {cte})", (), BooleanField()),
-            )
-
         condition, score = self.full_text(kind, query)
         ctes, params = [], []
         full = queryset.filter(condition)
@@ -508,15 +364,8 @@ class PostgresBackend(SearchBackend):
             quick_sql, quick_params = self.quick(kind, queryset, query)
             ctes.append(f"search_quick (pk, score) AS MATERIALIZED ({quick_sql})")
             params += quick_params
-            full = full.filter(
-                TableSQL("(SELECT count(*) FROM search_quick) < %s", [cap], BooleanField()),
-                TableSQL(
-                    f"{{table}}.{pk} NOT IN (SELECT pk FROM search_quick)", (), BooleanField()
-                ),
-            )
-        full_sql, full_params = (
-            full.annotate(score=score).order_by().values_list("pk", "score")[:cap].query
-        ).sql_with_params()
+            full = full.filter(*gate(queryset, "search_quick", cap))
+        full_sql, full_params = scored_sql(full, score, cap)
         ctes.append(f"search_full (pk, score) AS MATERIALIZED ({full_sql})")
         params += full_params
         parts = ["search_quick", "search_full"] if len(ctes) == 2 else ["search_full"]
@@ -528,21 +377,9 @@ class PostgresBackend(SearchBackend):
         sql = f"WITH {', '.join(ctes)} SELECT pk, score FROM search_hits"
         fuzzy, similarity = self.fuzzy(query)
         if fuzzy is not None:
-            near_sql, near_params = (
-                queryset.filter(
-                    TableSQL(
-                        "(SELECT count(*) FROM search_hits) < %s", [FUZZY_BELOW], BooleanField()
-                    ),
-                    fuzzy,
-                    TableSQL(
-                        f"{{table}}.{pk} NOT IN (SELECT pk FROM search_hits)", (), BooleanField()
-                    ),
-                )
-                .annotate(score=similarity)
-                .order_by()
-                .values_list("pk", "score")[:cap]
-                .query
-            ).sql_with_params()
+            fewer, not_found = gate(queryset, "search_hits", FUZZY_BELOW)
+            near = queryset.filter(fewer, fuzzy, not_found)
+            near_sql, near_params = scored_sql(near, similarity, cap)
             sql += f" UNION ALL ({near_sql})"
             params += near_params
         return sql, tuple(params)
@@ -696,7 +533,7 @@ class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
     def matching(self, kind, queryset, query):
-        folded = Fold(self.text(kind))
+        folded = FoldedText(self.text(kind))
         condition = Q()
         for group in query.groups:
             required = Q()

@@ -7,10 +7,15 @@ from django.utils.safestring import mark_safe
 
 from archive.models import Document, Language
 
-from .backends import KIND_LABELS, KINDS
+from .results import KIND_LABELS, KINDS
 from .text import MAX_QUERY_LENGTH
 
 LANGUAGE_LABELS = dict(Language.choices)
+
+
+def document_label(title, language):
+    """How the document filter names a document: its title and language."""
+    return f"{title} ({LANGUAGE_LABELS.get(language, language)})"
 
 
 def _attrs(attrs):
@@ -52,7 +57,7 @@ class DocumentChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for slug, title, language in self.queryset.values_list("slug", "title", "language"):
-            yield (slug, f"{title} ({LANGUAGE_LABELS.get(language, language)})")
+            yield (slug, document_label(title, language))
 
 
 class DocumentChoiceField(forms.ModelChoiceField):
@@ -60,7 +65,7 @@ class DocumentChoiceField(forms.ModelChoiceField):
     iterator = DocumentChoices
 
     def label_from_instance(self, obj):
-        return f"{obj.title} ({LANGUAGE_LABELS.get(obj.language, obj.language)})"
+        return document_label(obj.title, obj.language)
 
 
 class SearchForm(forms.Form):

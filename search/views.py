@@ -5,8 +5,9 @@ from django.views.generic import ListView
 from archive.views import PageRangeMixin, ReadOnlyMixin
 
 from . import backends
-from .backends import KIND_PLURALS, get_backend
+from .backends import get_backend
 from .forms import SearchForm
+from .results import KIND_PLURALS
 from .text import parse_query
 
 

@@ -14,8 +14,8 @@ from alignment.models import (
     NoCounterpart,
     SuggestionStatus,
 )
-from annotations.demo import TRANSLATIONS
 from annotations.models import CrossReference, DisputedClaim, Relation
+from devdata.demo import TRANSLATIONS
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from annotations import changes, services
-from annotations.models import DocumentChanges
+from annotations import services
 from annotations.services import TargetData
-from archive.models import Passage
+from archive import changes
+from archive.models import DocumentChanges, Passage
 from config.settings.base import cache_settings
 
 pytestmark = pytest.mark.django_db

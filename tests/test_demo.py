@@ -12,7 +12,6 @@ from django.core.management.base import CommandError
 from django.utils.html import escape
 from reversion.models import Version
 
-from annotations.demo import NAMESPACE
 from annotations.models import (
     Annotation,
     CrossReference,
@@ -22,6 +21,7 @@ from annotations.models import (
 )
 from annotations.services import update_annotation
 from archive.models import Passage
+from devdata.demo import NAMESPACE
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "fixtures" / "demo.json"

@@ -11,7 +11,7 @@ from annotations.services import TargetData
 
 
 @pytest.mark.django_db
-def test_a_new_annotation_takes_eight_statements_and_its_revision_holds_its_tags(articles, scholar):
+def test_a_new_annotation_takes_nine_statements_and_its_revision_holds_its_tags(articles, scholar):
     passage = articles["en"].passages.get(order=1)
 
     def create():
@@ -28,11 +28,12 @@ def test_a_new_annotation_takes_eight_statements_and_its_revision_holds_its_tags
     with CaptureQueriesContext(connection) as queries:
         annotation = create()
     statements = [q["sql"] for q in queries.captured_queries]
-    # Tags by name, the row, its tag rows, the passage's and the document's change counters,
-    # reversion's existence check, the revision and its version (plus the transaction's own
-    # statements on PostgreSQL).
+    # Tags by name, the row, its tag rows, the tags read back for the version (prefetched: no
+    # private cache of Django's is filled by hand), the passage's and the document's change
+    # counters, reversion's existence check, the revision and its version (plus the
+    # transaction's own statements on PostgreSQL).
     writes = [sql for sql in statements if sql.split()[0] in ("SELECT", "INSERT", "UPDATE")]
-    assert len(writes) == 8, statements
+    assert len(writes) == 9, statements
     assert sorted(annotation.tags.values_list("name", flat=True)) == ["dates", "ultimatum"]
     (version,) = Version.objects.get_for_object(annotation)
     assert sorted(version.field_dict["tags"]) == sorted(

@@ -11,17 +11,16 @@ from django.core.management import call_command
 from django.db import transaction
 from reversion.models import Revision, Version
 
-from annotations import scale
 from annotations.models import (
     Annotation,
     CrossReference,
     DisputedClaim,
-    DocumentChanges,
     Evidence,
     ModerationLogEntry,
     Tag,
 )
-from archive.models import Document, ExternalLink, Passage, Reference
+from archive.models import Document, DocumentChanges, ExternalLink, Passage, Reference
+from devdata import scale
 
 pytestmark = pytest.mark.django_db
 

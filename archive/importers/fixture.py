@@ -5,16 +5,7 @@ from itertools import chain
 
 from django.core import serializers
 
-from archive.models import (
-    Document,
-    DocumentLink,
-    DocumentReference,
-    ExternalLink,
-    Note,
-    Passage,
-    Reference,
-    Section,
-)
+from archive import models as catalogue
 
 NAME_KEY_ORDER = {"family": 0, "given": 1, "literal": 2}
 
@@ -26,7 +17,7 @@ def canonical_name(name):
 
 def fixture_records(documents):
     """Return every archive record of the documents, in the order loaddata needs them."""
-    documents = list(Document.objects.filter(pk__in=[doc.pk for doc in documents]))
+    documents = list(catalogue.Document.objects.filter(pk__in=[doc.pk for doc in documents]))
     for document in documents:
         # created/modified change with every import; a fixture is made reproducible by
         # stamping both with the day the text was received, at midnight UTC.
@@ -34,31 +25,37 @@ def fixture_records(documents):
         document.created = document.modified = stamp
     documents.sort(key=lambda doc: doc.catalogue_id)
     by_model = {
-        Document: documents,
-        Section: Section.objects.filter(document__in=documents)
+        catalogue.Document: documents,
+        catalogue.Section: catalogue.Section.objects.filter(document__in=documents)
         .select_related("document", "parent")
         .order_by("document__catalogue_id", "order"),
-        Passage: Passage.objects.filter(document__in=documents)
+        catalogue.Passage: catalogue.Passage.objects.filter(document__in=documents)
         .select_related("document", "section")
         .order_by("document__catalogue_id", "order"),
-        Note: Note.objects.filter(document__in=documents)
+        catalogue.Note: catalogue.Note.objects.filter(document__in=documents)
         .select_related("document", "passage__document")
         .order_by("document__catalogue_id", "passage__order", "offset"),
-        Reference: Reference.objects.filter(document_links__document__in=documents)
+        catalogue.Reference: catalogue.Reference.objects.filter(
+            document_links__document__in=documents
+        )
         .distinct()
         .order_by("catalogue_id"),
-        DocumentReference: DocumentReference.objects.filter(document__in=documents)
+        catalogue.DocumentReference: catalogue.DocumentReference.objects.filter(
+            document__in=documents
+        )
         .select_related("document", "reference")
         .order_by("document__catalogue_id", "role", "order"),
-        ExternalLink: ExternalLink.objects.filter(document_links__document__in=documents)
+        catalogue.ExternalLink: catalogue.ExternalLink.objects.filter(
+            document_links__document__in=documents
+        )
         .distinct()
         .order_by("catalogue_id"),
-        DocumentLink: DocumentLink.objects.filter(document__in=documents)
+        catalogue.DocumentLink: catalogue.DocumentLink.objects.filter(document__in=documents)
         .select_related("document", "link")
         .order_by("document__catalogue_id", "link__kind", "order"),
     }
-    by_model[Reference] = list(by_model[Reference])
-    for reference in by_model[Reference]:
+    by_model[catalogue.Reference] = list(by_model[catalogue.Reference])
+    for reference in by_model[catalogue.Reference]:
         reference.authors = [canonical_name(name) for name in reference.authors]
         reference.editors = [canonical_name(name) for name in reference.editors]
     models = serializers.sort_dependencies([(None, list(by_model))])

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from archive.models import DESCRIPTIVE_FIELDS
+
 from .article import ArticleImporter, ImporterError
 
 FIELDS = {
@@ -14,12 +16,7 @@ FIELDS = {
     "slug",
     "language",
     "translation_of",
-    "description",
-    "creator",
-    "provenance",
-    "source_url",
-    "licence",
-    "licence_url",
+    *DESCRIPTIVE_FIELDS,
     "received",
 }
 

@@ -1,54 +1,25 @@
 """A plain-data picture of catalogued documents, without database ids, for comparisons."""
 
-from archive.models import Document
+from archive.models import (
+    DESCRIPTIVE_FIELDS,
+    LINK_RECORD_FIELDS,
+    REFERENCE_RECORD_FIELDS,
+    Document,
+)
 
 DOCUMENT_FIELDS = [
     "catalogue_id",
     "slug",
     "title",
     "language",
-    "description",
-    "creator",
-    "provenance",
-    "source_url",
-    "licence",
-    "licence_url",
+    *DESCRIPTIVE_FIELDS,
     "date_received",
     "source_filename",
     "checksum",
     "source_text",
 ]
-REFERENCE_FIELDS = [
-    "catalogue_id",
-    "kind",
-    "authors",
-    "editors",
-    "year",
-    "date",
-    "title",
-    "translated_title",
-    "periodical",
-    "publisher",
-    "place",
-    "isbn",
-    "format",
-    "url",
-    "archived",
-    "retrieved",
-    "language",
-    "original_line",
-]
-LINK_FIELDS = [
-    "catalogue_id",
-    "kind",
-    "title",
-    "site",
-    "language",
-    "archive_note",
-    "remark",
-    "url",
-    "original_line",
-]
+REFERENCE_FIELDS = ["catalogue_id", *REFERENCE_RECORD_FIELDS, "original_line"]
+LINK_FIELDS = ["catalogue_id", *LINK_RECORD_FIELDS, "original_line"]
 
 
 def _plain(value):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "alignment",
     "reading",
     "people",
+    "devdata",
 ]
 
 MIDDLEWARE = [

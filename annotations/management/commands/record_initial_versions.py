@@ -5,16 +5,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from reversion.models import Version
-from reversion.revisions import _get_options
 
 
 def versioned_models():
-    """Every model registered with django-reversion; those that follow others come first, so
-    that the records they bring along are not versioned twice."""
-    return sorted(
-        reversion.get_registered_models(),
-        key=lambda model: (not _get_options(model).follow, model._meta.label),
-    )
+    """Every model registered with django-reversion, each after the versioned models it points
+    to: a record that follows its children (a flag its evidence) comes before them, so that the
+    records it brings along are not versioned twice."""
+    models = set(reversion.get_registered_models())
+
+    def depth(model, seen=()):
+        parents = {
+            field.related_model
+            for field in model._meta.concrete_fields
+            if field.many_to_one
+            and field.related_model in models
+            and field.related_model not in seen
+        }
+        return 1 + max((depth(parent, (*seen, model)) for parent in parents), default=0)
+
+    return sorted(models, key=lambda model: (depth(model), model._meta.label))
 
 
 class Command(BaseCommand):

@@ -38,21 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         name = options["file"]
-        if name == "-":
-            import sys
-
-            text, filename = sys.stdin.read(), "stdin"
-        else:
-            path = Path(name)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise CommandError(f"{name}: no such file") from None
-            except UnicodeDecodeError:
-                raise CommandError(f"{name}: not UTF-8 text") from None
-            except OSError as exc:
-                raise CommandError(f"{name}: {exc.strerror}") from None
-            filename = path.name
+        text, filename = read_file(name)
         try:
             items = parse(text)
         except FileProblem as exc:
@@ -99,3 +85,20 @@ class Command(BaseCommand):
                 "(reasons above); the others were "
                 + ("checked." if options["dry_run"] else "imported.")
             )
+
+
+def read_file(name):
+    """(text, file name) of the file ``name``, or of standard input for "-"."""
+    if name == "-":
+        import sys
+
+        return sys.stdin.read(), "stdin"
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8"), path.name
+    except FileNotFoundError:
+        raise CommandError(f"{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{name}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CommandError(f"{name}: {exc.strerror}") from None

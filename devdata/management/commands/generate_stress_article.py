@@ -16,11 +16,11 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations import scale
 from annotations.models import Annotation
 from archive.importers.article import ArticleImporter
 from archive.importers.manifest import load_manifest, manifest_path
 from archive.models import Document, ExternalLink, Passage, Reference
+from devdata import scale
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 STRESS = "stress-article"
@@ -52,37 +52,9 @@ class Command(BaseCommand):
             )
         settings.DEBUG = False  # keep no SQL in memory
         started = time.perf_counter()
-        entry = next(e for e in load_manifest() if e["slug"] == ENGLISH)
-        source = manifest_path().parent / entry["file"]
-        with tempfile.TemporaryDirectory() as directory, transaction.atomic():
-            # One more newline at the end: the importer refuses a file it holds already.
-            copy = Path(directory) / source.name
-            copy.write_bytes(source.read_bytes() + b"\n")
-            stress = ArticleImporter(
-                copy,
-                language=entry["language"],
-                title=f"{entry['title']} (stress copy)",
-                slug=STRESS,
-                description=(
-                    f"The English article again, carrying {records:,} annotations, flags and "
-                    "cross-references each (generate_stress_article), for the benchmark."
-                ),
-                creator="generate_stress_article",
-                provenance=entry["provenance"],
-                date_received=english.date_received,
-            ).run()
-        passages = list(
-            Passage.objects.filter(document__slug=STRESS)
-            .select_related("document")
-            .defer("document__source_text")
-            .order_by("order")
-        )
-        english_passages = list(
-            Passage.objects.filter(document=english)
-            .select_related("document")
-            .defer("document__source_text")
-            .order_by("order")
-        )
+        stress = import_stress_copy(english, records)
+        passages = passages_of(stress.document)
+        english_passages = passages_of(english)
         rng = random.Random(seed)
         tags = list(
             Annotation.tags.through.objects.values_list("tag__name", flat=True).distinct()[:400]
@@ -109,3 +81,37 @@ class Command(BaseCommand):
             f"Stress article {stress.document.slug}: {len(passages)} passages, "
             f"{writer.writes:,} writes in {seconds:.0f} s."
         )
+
+
+def import_stress_copy(english, records):
+    """Import the English article's received file again, as the stress article."""
+    entry = next(e for e in load_manifest() if e["slug"] == ENGLISH)
+    source = manifest_path().parent / entry["file"]
+    with tempfile.TemporaryDirectory() as directory, transaction.atomic():
+        # One more newline at the end: the importer refuses a file it holds already.
+        copy = Path(directory) / source.name
+        copy.write_bytes(source.read_bytes() + b"\n")
+        stress = ArticleImporter(
+            copy,
+            language=entry["language"],
+            title=f"{entry['title']} (stress copy)",
+            slug=STRESS,
+            description=(
+                f"The English article again, carrying {records:,} annotations, flags and "
+                "cross-references each (generate_stress_article), for the benchmark."
+            ),
+            creator="generate_stress_article",
+            provenance=entry["provenance"],
+            date_received=english.date_received,
+        ).run()
+    return stress
+
+
+def passages_of(document):
+    """The document's passages in order, each with its document but not its received text."""
+    return list(
+        Passage.objects.filter(document=document)
+        .select_related("document")
+        .defer("document__source_text")
+        .order_by("order")
+    )

@@ -1,12 +1,16 @@
-"""Change counters: what the reading room's caches are keyed on.
+"""Change counters of the catalogue's documents and passages: what the reading room's caches are
+keyed on.
 
-Every write of ``annotations.services`` calls :func:`touch` with the documents and passages it
+The catalogue owns the counters; the apps that write about its documents call in. Every write
+of ``annotations.services`` calls :func:`touch` with the documents and passages it
 changes (a cross-reference touches both ends), inside its transaction, so the new counts become
 visible together with the change: the document's counter keys the anonymous whole page, each
 passage's counter (``archive.models.Passage.change_count``) keys its cached fragments. A
 catalogue change (a moderator correcting a record in the admin, an import) can show on any
 reading view — a reference is listed by several documents, a translation on its original — so
-it touches every document and every passage (:func:`touch_all`).
+every save or delete of a catalogue record touches every document and every passage
+(:func:`touch_all`; :func:`connect`, from the app's ``ready()``, listens to this app's models
+only).
 
 Readers fetch the counter together with the document, in the same query and before any other
 read of the page; a page rendered from data at least as new as its key is never stale under
@@ -22,12 +26,7 @@ import uuid
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from archive.models import Document, Passage
-
-from .models import DocumentChanges
-
-#: Apps whose records the reading view shows: a save or delete there touches every document.
-CATALOGUE_APPS = {"archive"}
+from .models import Document, DocumentChanges, Passage
 
 
 def _upsert_sql():
@@ -111,8 +110,6 @@ def _touched_in_this_transaction():
 def _catalogue_changed(sender, using=None, **kwargs):
     if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
         return  # loaddata (see the module's docstring); m2m_changed fires before and after
-    if sender._meta.app_label not in CATALOGUE_APPS:
-        return
     conn = connections[using or DEFAULT_DB_ALIAS]
     if conn.in_atomic_block:
         # Once per atomic block: an admin form with inlines or a cascade saves many rows.
@@ -126,8 +123,15 @@ def _catalogue_changed(sender, using=None, **kwargs):
     touch_all()
 
 
-def connect():
-    """Touch every document when a catalogue record is saved or deleted (app ready())."""
-    post_save.connect(_catalogue_changed, dispatch_uid="annotations.changes.save")
-    post_delete.connect(_catalogue_changed, dispatch_uid="annotations.changes.delete")
-    m2m_changed.connect(_catalogue_changed, dispatch_uid="annotations.changes.m2m")
+def connect(app_config):
+    """Touch every document when a record of the catalogue (``app_config``'s models, but the
+    counters themselves) is saved or deleted."""
+    for model in app_config.get_models(include_auto_created=True):
+        if model is DocumentChanges:
+            continue
+        label = model._meta.label_lower
+        post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"changes.save.{label}")
+        post_delete.connect(
+            _catalogue_changed, sender=model, dispatch_uid=f"changes.delete.{label}"
+        )
+        m2m_changed.connect(_catalogue_changed, sender=model, dispatch_uid=f"changes.m2m.{label}")

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations.demo import ENGLISH, ROMANIAN, USERS, build_demo, fixture_text
 from archive.models import Document
+from devdata.demo import ENGLISH, ROMANIAN, USERS, build_demo
+from devdata.fixture import fixture_text
 
 
 class Command(BaseCommand):

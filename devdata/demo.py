@@ -1,46 +1,37 @@
 """The `demo` fixture's content: demo accounts and real scholarship on the two received texts.
 
-Everything is written through ``annotations.services``, as a scholar and a moderator would, and
-``fixture_text`` turns what was written into a deterministic fixture: UUIDs from ``uuid5``,
-timestamps a minute apart from a fixed start, tag primary keys in a reserved block. Every quote
+Everything is written through ``annotations.services``, as a scholar and a moderator would;
+``devdata.fixture`` turns what was written into a deterministic fixture (UUIDs from ``uuid5``,
+timestamps a minute apart from a fixed start, tag primary keys in a reserved block). Every quote
 below is an exact substring of its passage; the services refuse the write if it is not.
 
 The accounts are for demonstration only: their password is public.
 """
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 
-from archive.models import Passage
-
-from .models import (
-    Annotation,
-    CrossReference,
-    DisputedClaim,
-    Evidence,
+from annotations.models import (
     FlagCategory,
     FlagStatus,
     Motivation,
     Relation,
-    Tag,
     Visibility,
 )
-from .permissions import MODERATORS, SCHOLARS
-from .services import (
+from annotations.permissions import MODERATORS, SCHOLARS
+from annotations.services import (
     TargetData,
     create_annotation,
     create_crossref,
     create_flag,
     set_flag_status,
 )
+from archive.models import Passage
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 ROMANIAN = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"
@@ -242,37 +233,76 @@ def create_users():
     return users
 
 
-def build_demo():
-    """Create the demo accounts and content through the services; return what was written."""
-    scholar, moderator = create_users()
-    build = DemoBuild(users=[scholar, moderator])
-    write = build.record
+class DemoWriter:
+    """Writes through the services as the demo scholar (or moderator), recording each write."""
 
-    def crossref(target, to_target, relation, note):
-        return write(
+    def __init__(self, build, scholar, moderator):
+        self.write = build.record
+        self.scholar, self.moderator = scholar, moderator
+
+    def crossref(self, target, to_target, relation, note):
+        return self.write(
             create_crossref(
-                user=scholar, target=target, relation=relation, note=note, to_target=to_target
+                user=self.scholar, target=target, relation=relation, note=note, to_target=to_target
             )
         )
 
-    def flag(target, category, statement):
-        return write(
-            create_flag(user=scholar, target=target, category=category, statement=statement)
+    def flag(self, target, category, statement):
+        return self.write(
+            create_flag(user=self.scholar, target=target, category=category, statement=statement)
         )
 
-    # -- alignment: every Romanian passage to the English lead text it translates ------------
-    for ro_anchor, en_anchor, en_exact, note in TRANSLATIONS:
-        crossref(ro(ro_anchor), en(en_anchor, en_exact), Relation.TRANSLATION_OF, note)
+    def annotate(
+        self, target, body, motivation, tags, visibility=Visibility.PUBLIC, user=None, parent=None
+    ):
+        return self.write(
+            create_annotation(
+                user=user or self.scholar,
+                target=target,
+                body=body,
+                motivation=motivation,
+                visibility=visibility,
+                tags=tags,
+                parent=parent,
+            )
+        )
 
-    # -- disputed claims, in passage order, each after the cross-references it relies on -----
-    crossref(
+
+def build_demo():
+    """Create the demo accounts and content through the services; return what was written.
+
+    Claims come in passage order, each after the cross-references it relies on.
+    """
+    scholar, moderator = create_users()
+    build = DemoBuild(users=[scholar, moderator])
+    demo = DemoWriter(build, scholar, moderator)
+    translations(demo)
+    date_flag = date_claim(demo)
+    union_claims(demo)
+    wording_claims(demo)
+    pact_claims(demo)
+    text_claims(demo)
+    annotations(demo)
+    moderation(demo, date_flag)
+    return build
+
+
+def translations(demo):
+    """Cross-reference every Romanian passage to the English lead text it translates."""
+    for ro_anchor, en_anchor, en_exact, note in TRANSLATIONS:
+        demo.crossref(ro(ro_anchor), en(en_anchor, en_exact), Relation.TRANSLATION_OF, note)
+
+
+def date_claim(demo):
+    """Flag the Romanian end date of the occupation, after the cross-reference it relies on."""
+    demo.crossref(
         en("p-1", "3 July 1940"),
         en("p-43", "On 3 July the border was closed completely from the Soviet side."),
         Relation.SUPPORTS,
         "The article's own account of the occupation ends it on 3 July, when the border was "
         "closed from the Soviet side.",
     )
-    date_flag = flag(
+    return demo.flag(
         ro("p-1", "4 iulie 1940"),
         FlagCategory.DATE,
         "The Romanian ends the occupation on “4 iulie 1940” (4 July 1940): “între 28 iunie și "
@@ -284,6 +314,9 @@ def build_demo():
         "reference can be attached as evidence for either date.",
     )
 
+
+def union_claims(demo):
+    """Flag the sentence the Romanian lead adds, after the three cross-references it relies on."""
     for ro_exact, en_anchor, en_exact, note in (
         (
             "Basarabia făcea parte din Regatul României încă din timpul Războiului Civil Rus",
@@ -310,8 +343,8 @@ def build_demo():
             "call it a district.",
         ),
     ):
-        crossref(ro("p-1", ro_exact), en(en_anchor, en_exact), Relation.SUPPORTS, note)
-    flag(
+        demo.crossref(ro("p-1", ro_exact), en(en_anchor, en_exact), Relation.SUPPORTS, note)
+    demo.flag(
         ro(
             "p-1",
             "Basarabia făcea parte din Regatul României încă din timpul Războiului Civil Rus și "
@@ -332,14 +365,17 @@ def build_demo():
         "district. The addition should be sourced or marked as the translator's.",
     )
 
-    crossref(
+
+def wording_claims(demo):
+    """Flag the Romanian wording of the withdrawal, and the break inside a sentence."""
+    demo.crossref(
         en("p-2", "agreed to withdraw from the territories"),
         en("p-36", '"withdrawal" (avoiding the use of ceding)'),
         Relation.SUPPORTS,
         "The English wording is deliberate: the Crown Council's decision spoke of a "
         "“withdrawal” and avoided the word “ceding”.",
     )
-    flag(
+    demo.flag(
         ro("p-2", "a fost de acord să cedeze din teritorii"),
         FlagCategory.TRANSLATION,
         "The Romanian says the government “a fost de acord să cedeze din teritorii” (agreed to "
@@ -351,7 +387,7 @@ def build_demo():
         "discrepancy is in how the government's acceptance is worded, not in the outcome.",
     )
 
-    flag(
+    demo.flag(
         ro("p-4", "pentru ocuparea ulterioară"),
         FlagCategory.OTHER,
         "Not a disputed fact but a break in the received text: a line break inside a sentence "
@@ -361,14 +397,17 @@ def build_demo():
         "islands.” The catalogue keeps the text as received; read RO p-4 and p-5 together.",
     )
 
-    crossref(
+
+def pact_claims(demo):
+    """Flag the Romanian account of the Pact and of Germany's support."""
+    demo.crossref(
         en("p-2", "in a secret protocol to the 1939 Molotov–Ribbentrop Pact"),
         en("p-18", "a non-aggression treaty that contained an additional secret protocol"),
         Relation.SUPPORTS,
         "The article distinguishes the Pact, a non-aggression treaty, from its additional "
         "secret protocol.",
     )
-    flag(
+    demo.flag(
         ro("p-5", "într-un protocol secret, Pactul Molotov-Ribbentrop din 1939"),
         FlagCategory.TRANSLATION,
         "Minor: the Romanian places the Soviet interest in Bessarabia “într-un protocol secret, "
@@ -379,7 +418,7 @@ def build_demo():
         "secret protocol” (see the cross-reference).",
     )
 
-    crossref(
+    demo.crossref(
         en("p-2", "was unwilling to provide support"),
         en(
             "p-32",
@@ -390,7 +429,7 @@ def build_demo():
         "On 27 June the German and Italian ambassadors urged King Carol II to accede to the "
         "Soviet demands rather than offering support.",
     )
-    flag(
+    demo.flag(
         ro("p-5", "era dispusă să ofere sprijin"),
         FlagCategory.TRANSLATION,
         "The polarity is reversed. The Romanian says Nazi Germany “nu informa autoritățile "
@@ -402,7 +441,10 @@ def build_demo():
         "lost (“nu era dispusă”, was not willing).",
     )
 
-    flag(
+
+def text_claims(demo):
+    """Flag the definition the Romanian adds and its duplicated sentence."""
+    demo.flag(
         ro(
             "p-7",
             "numită inițial Axa Roma-Berlin, a fost o coaliție militară care a inițiat al Doilea "
@@ -421,7 +463,7 @@ def build_demo():
         "Axei, numită inițial …, a fost o coaliție”).",
     )
 
-    flag(
+    demo.flag(
         ro(
             "p-16",
             "La 26 octombrie 1940, șase insule românești de pe brațul Chilia a Dunării, cu o "
@@ -437,23 +479,10 @@ def build_demo():
         "fact; the catalogue keeps the text as received and this flag marks the repetition.",
     )
 
-    # -- annotations -------------------------------------------------------------------------
-    def annotate(
-        target, body, motivation, tags, visibility=Visibility.PUBLIC, user=scholar, parent=None
-    ):
-        return write(
-            create_annotation(
-                user=user,
-                target=target,
-                body=body,
-                motivation=motivation,
-                visibility=visibility,
-                tags=tags,
-                parent=parent,
-            )
-        )
 
-    annotate(
+def annotations(demo):
+    """Annotate, as the scholar (one note private) and the moderator (a reply)."""
+    demo.annotate(
         en("p-1", "50,762 km2"),
         "**The figures agree.** The Romanian text writes this area as *50.762 km²*, with a "
         "full stop between thousands, and the population as *3.776.309*; the islands' "
@@ -463,7 +492,7 @@ def build_demo():
         Motivation.COMMENTING,
         ["figures", "translation"],
     )
-    spelling = annotate(
+    spelling = demo.annotate(
         ro("p-4", "Hertsa"),
         "**Two spellings of one place.** This paragraph and RO p-9 (*Regiunea Hertsa*) use "
         "*Hertsa*, the English transliteration; RO p-1, p-10 and p-15 use the Romanian "
@@ -471,7 +500,7 @@ def build_demo():
         Motivation.IDENTIFYING,
         ["place-names", "orthography"],
     )
-    annotate(
+    demo.annotate(
         ro("p-3", "şi"),
         "**A cedilla.** This *ş* is U+015F, s with cedilla. Everywhere else the Romanian text "
         "has *ș*, U+0219, s with comma below, the Romanian letter. The catalogue keeps the "
@@ -479,7 +508,7 @@ def build_demo():
         Motivation.DESCRIBING,
         ["orthography"],
     )
-    annotate(
+    demo.annotate(
         ro("p-12", "să înceteze reziste la avansului sovietic"),
         "Working note, grammar only (no change of meaning, so not flagged):\n\n"
         "- here: read *să înceteze să reziste avansului sovietic* (to cease resisting the "
@@ -492,20 +521,22 @@ def build_demo():
         ["grammar"],
         visibility=Visibility.PRIVATE,
     )
-    annotate(
+    demo.annotate(
         TargetData(passage=spelling.passage),
         "Agreed. Both spellings stay as received; the catalogue does not normalise place names.",
         Motivation.COMMENTING,
         [],
-        user=moderator,
+        user=demo.moderator,
         parent=spelling,
     )
 
-    # -- moderation --------------------------------------------------------------------------
-    write(
+
+def moderation(demo, date_flag):
+    """Take the date flag under review, as the moderator."""
+    demo.write(
         set_flag_status(
             claim=date_flag,
-            user=moderator,
+            user=demo.moderator,
             status=FlagStatus.UNDER_REVIEW,
             note="The English article agrees with itself on 3 July; the flag can be upheld or "
             "rejected once a source for the end date has been checked (the English footnotes "
@@ -513,88 +544,3 @@ def build_demo():
             base_version=date_flag.version,
         )
     )
-    return build
-
-
-# ---------------------------------------------------------------------------
-# The fixture
-# ---------------------------------------------------------------------------
-
-
-def stamp(minutes):
-    return EPOCH + dt.timedelta(minutes=minutes)
-
-
-def _in_order(model, pks):
-    by_pk = model.objects.in_bulk(pks)
-    return [by_pk[pk] for pk in pks]
-
-
-def _python(records):
-    return serializers.serialize(
-        "python", records, use_natural_foreign_keys=True, use_natural_primary_keys=True
-    )
-
-
-def fixture_records(build):
-    """Return the demo's records as ``dumpdata`` dicts with deterministic keys and times."""
-    created, modified, order = {}, {}, {}
-    for minute, key in enumerate(build.writes, start=1):
-        created.setdefault(key, stamp(minute))
-        modified[key] = stamp(minute)
-        order.setdefault(key[0], [])
-        if key[1] not in order[key[0]]:
-            order[key[0]].append(key[1])
-
-    new_pk = {}
-    for model in (Annotation, DisputedClaim, CrossReference):
-        for number, pk in enumerate(order.get(model, []), start=1):
-            new_pk[(model, pk)] = str(uuid.uuid5(NAMESPACE, f"{model._meta.model_name}:{number}"))
-    annotations = _in_order(Annotation, order.get(Annotation, []))
-    claims = _in_order(DisputedClaim, order.get(DisputedClaim, []))
-    crossrefs = _in_order(CrossReference, order.get(CrossReference, []))
-    tags = list(Tag.objects.filter(annotations__in=annotations).distinct().order_by("name"))
-    evidence = list(Evidence.objects.filter(claim__in=claims).order_by("pk"))
-    evidence_pk = {row.pk: RESERVED_PK_BASE + n for n, row in enumerate(evidence, start=1)}
-
-    def versioned(data, model):
-        key = (model, uuid.UUID(str(data["pk"])))
-        data["pk"] = new_pk[key]
-        data["fields"]["created"] = created[key]
-        data["fields"]["modified"] = modified[key]
-        return data
-
-    records = []
-    for data in _python(build.users):
-        data["fields"]["last_login"] = None
-        data["fields"]["date_joined"] = EPOCH
-        records.append(data)
-    records.extend(_python(tags))
-    for data in _python(annotations):
-        versioned(data, Annotation)
-        parent = data["fields"]["parent"]
-        if parent is not None:
-            data["fields"]["parent"] = new_pk[(Annotation, uuid.UUID(parent))]
-        data["fields"]["tags"] = sorted(data["fields"]["tags"])
-        records.append(data)
-    for data in _python(claims):
-        records.append(versioned(data, DisputedClaim))
-    for data in _python(evidence):
-        data["pk"] = evidence_pk[data["pk"]]
-        data["fields"]["claim"] = new_pk[(DisputedClaim, uuid.UUID(data["fields"]["claim"]))]
-        records.append(data)
-    for data in _python(crossrefs):
-        records.append(versioned(data, CrossReference))
-    return records
-
-
-def fixture_text(build):
-    """The records as ``dumpdata --natural-foreign --natural-primary --indent 2`` writes them."""
-    options = {
-        "indent": 2,
-        "separators": (",", ": "),
-        "cls": DjangoJSONEncoder,
-        "ensure_ascii": False,
-    }
-    objects = ",\n".join(json.dumps(data, **options) for data in fixture_records(build))
-    return f"[\n{objects}\n]\n"

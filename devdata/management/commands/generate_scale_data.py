@@ -1,4 +1,4 @@
-"""Generate a large synthetic archive from a seed, through the services (see annotations.scale)."""
+"""Generate a large synthetic archive from a seed, through the services (see devdata.scale)."""
 
 import random
 import tempfile
@@ -9,38 +9,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from reversion.models import Revision, Version
 
-from annotations import scale
-from annotations.models import (
-    Annotation,
-    CrossReference,
-    DisputedClaim,
-    Evidence,
-    ModerationLogEntry,
-    Tag,
-)
+from annotations.models import Annotation, DisputedClaim, Tag
 from archive.models import Document, ExternalLink, Passage, Reference
+from devdata import scale
 
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 ROMANIAN = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"
 
-TABLES = {
-    "documents": Document,
-    "passages": Passage,
-    "annotations": Annotation,
-    "annotation tags": Annotation.tags.through,
-    "flags": DisputedClaim,
-    "evidence": Evidence,
-    "cross-references": CrossReference,
-    "moderation log": ModerationLogEntry,
-    "revisions": Revision,
-    "versions": Version,
-}
-
-
-def table_counts():
-    return Counter({name: model.objects.count() for name, model in TABLES.items()})
+#: The sizes an option can set instead of the scaled figure.
+OVERRIDES = ("documents", "passages", "annotations", "worked", "flags", "crossrefs", "reading")
 
 
 class Phase:
@@ -50,7 +28,7 @@ class Phase:
         self.command, self.name, self.writes = command, name, writes
 
     def __enter__(self):
-        self.before = table_counts()
+        self.before = scale.table_counts()
         self.started = time.perf_counter()
         return self
 
@@ -58,7 +36,7 @@ class Phase:
         if exc[0] is not None:
             return False
         seconds = time.perf_counter() - self.started
-        added = table_counts() - self.before
+        added = scale.table_counts() - self.before
         rows = sum(added.values())
         detail = ", ".join(f"{n} {name}" for name, n in added.items() if n)
         writes = f"{self.writes()} writes, " if self.writes else ""
@@ -81,7 +59,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1940)
         parser.add_argument("--scale", type=float, default=1.0, help="e.g. 0.01 for a test")
-        for name in ("documents", "passages", "annotations", "worked", "flags", "crossrefs"):
+        for name in OVERRIDES[:-1]:
             parser.add_argument(f"--{name}", type=int, help=f"override the scaled {name}")
         parser.add_argument(
             "--reading",
@@ -112,83 +90,58 @@ class Command(BaseCommand):
         settings.DEBUG = False
         seed = options["seed"]
         rng = random.Random(seed)
-        sizes = scale.Sizes.at(
-            options["scale"],
-            **{
-                name: options[name]
-                for name in (
-                    "documents",
-                    "passages",
-                    "annotations",
-                    "worked",
-                    "flags",
-                    "crossrefs",
-                    "reading",
-                )
-            },
-        )
+        sizes = scale.Sizes.at(options["scale"], **{name: options[name] for name in OVERRIDES})
         self.phases = []
         self.stdout.write(f"Seed {seed}, {sizes}, on {connection.vendor}.")
         started = time.perf_counter()
         text = scale.TextModel(rng, scale.read_sources())
-        report = {"seed": seed}
 
         with Phase(self, "catalogue (importer)"), tempfile.TemporaryDirectory() as directory:
-            scale.import_documents(rng, text, sizes, directory, report)
-        scholars = scale.make_users("scholar", sizes.scholars, "Scholars")
-        moderators = scale.make_users("moderator", sizes.moderators, "Moderators")
-
-        english = Document.objects.get(slug=ENGLISH)
-        romanian = Document.objects.get(slug=ROMANIAN)
-        # With their documents (for str()), but not each document's received text again for
-        # every passage: at scale 1 that took gigabytes.
-        passages = Passage.objects.select_related("document").defer("document__source_text")
-        english_passages = list(passages.filter(document=english).order_by("order"))
-        romanian_passages = list(passages.filter(document=romanian).order_by("order"))
-        generated = list(
-            passages.exclude(document__in=[english, romanian]).order_by("document_id", "order")
-        )
-        if not generated:
-            raise CommandError("No generated documents: raise --documents above 2.")
-        tags = tag_vocabulary(text, rng)
+            scale.import_documents(rng, text, sizes, directory, {"seed": seed})
         planner = scale.Planner(
             rng,
             text,
-            scholars,
-            moderators,
-            tags,
+            scale.make_users("scholar", sizes.scholars, "Scholars"),
+            scale.make_users("moderator", sizes.moderators, "Moderators"),
+            tag_vocabulary(text, rng),
             list(Reference.objects.order_by("pk")),
             list(ExternalLink.objects.order_by("pk")),
         )
-        services = scale.ServiceWriter()
-        bulk = scale.BulkWriter(batch_size=options["batch_size"])
-        share = options["service_share"]
+        english, romanian, generated = passages_by_document()
+        self.services = scale.ServiceWriter()
+        self.bulk = scale.BulkWriter(batch_size=options["batch_size"])
+        self.write_reading_view(
+            planner, sizes.reading, english, romanian + generated[:: max(1, len(generated) // 200)]
+        )
+        self.write_the_rest(planner, sizes, generated, options)
+        self.analyze()
+        counts = scale.table_counts()
+        counts["users"] = User.objects.count()
+        counts["tags"] = Tag.objects.count()
+        self.stdout.write("Totals: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+        self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
+        self.summary = {"sizes": sizes, "phases": self.phases, "counts": counts}
 
-        # 1. The reading view the benchmark measures: all through the services.
-        reading = sizes.reading
+    def write_reading_view(self, planner, reading, english, elsewhere):
+        """The reading view the benchmark measures: all through the services."""
+        services = self.services
         with Phase(self, "English article (services)", lambda: services.writes):
             services.annotations(
-                list(
-                    planner.annotations(
-                        english_passages, reading, 0, fraction=(0.95, 1), public_only=True
-                    )
-                )
+                list(planner.annotations(english, reading, 0, fraction=(0.95, 1), public_only=True))
             )
-            services.flags(planner.flags(english_passages, reading, fraction=(0.95, 1)))
+            services.flags(planner.flags(english, reading, fraction=(0.95, 1)))
             services.crossrefs(
                 planner.crossrefs(
-                    english_passages,
-                    reading,
-                    to_passages=romanian_passages + generated[:: max(1, len(generated) // 200)],
-                    fraction=(0.95, 1),
-                    deletes=False,
+                    english, reading, to_passages=elsewhere, fraction=(0.95, 1), deletes=False
                 )
             )
 
-        # 2. Everything else: a share through the services (measured), the rest in bulk.
-        annotations = max(0, sizes.annotations - reading)
-        flags = max(0, sizes.flags - reading)
-        crossrefs = max(0, sizes.crossrefs - reading)
+    def write_the_rest(self, planner, sizes, generated, options):
+        """Everything else: a share through the services (measured), the rest in bulk."""
+        services, share = self.services, options["service_share"]
+        annotations = max(0, sizes.annotations - sizes.reading)
+        flags = max(0, sizes.flags - sizes.reading)
+        crossrefs = max(0, sizes.crossrefs - sizes.reading)
         plans = planner.annotations(generated, annotations, sizes.worked, fraction=(0, 0.95))
         sample = round(annotations * share)
         services.writes = 0
@@ -201,40 +154,58 @@ class Command(BaseCommand):
         with Phase(self, "flags and cross-references (services)", lambda: services.writes):
             services.flags(flag_plans[:flag_sample])
             services.crossrefs(crossref_plans[:crossref_sample])
-
         tables = ["annotations_annotation", "annotations_disputedclaim"]
         with scale.search_indexes_dropped(tables, not options["keep_search_indexes"]) as dropped:
             if dropped:
                 self.stdout.write(f"Dropped {len(dropped)} GIN indexes for the bulk load.")
-            with Phase(self, "annotations (bulk)", lambda: bulk.writes):
-                chunk = []
-                for plan in plans:
-                    chunk.append(plan)
-                    if len(chunk) >= 10 * options["batch_size"]:
-                        bulk.annotations(chunk)
-                        chunk = []
-                        self.stdout.write(f"  … {bulk.rows['annotations']:,} annotations")
-                bulk.annotations(chunk)
-            bulk.writes = 0
-            with Phase(self, "flags and cross-references (bulk)", lambda: bulk.writes):
-                bulk.flags(flag_plans[flag_sample:])
-                bulk.crossrefs(crossref_plans[crossref_sample:])
+            self.write_in_bulk(
+                plans, flag_plans[flag_sample:], crossref_plans[crossref_sample:], options
+            )
             built = time.perf_counter()
         if dropped:
             self.stdout.write(f"Rebuilt the GIN indexes in {time.perf_counter() - built:.1f} s.")
 
+    def write_in_bulk(self, plans, flag_plans, crossref_plans, options):
+        bulk = self.bulk
+        with Phase(self, "annotations (bulk)", lambda: bulk.writes):
+            chunk = []
+            for plan in plans:
+                chunk.append(plan)
+                if len(chunk) >= 10 * options["batch_size"]:
+                    bulk.annotations(chunk)
+                    chunk = []
+                    self.stdout.write(f"  … {bulk.rows['annotations']:,} annotations")
+            bulk.annotations(chunk)
+        bulk.writes = 0
+        with Phase(self, "flags and cross-references (bulk)", lambda: bulk.writes):
+            bulk.flags(flag_plans)
+            bulk.crossrefs(crossref_plans)
+
+    def analyze(self):
         analyzed = time.perf_counter()
         with connection.cursor() as cursor:
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stdout.write(f"VACUUM/ANALYZE in {time.perf_counter() - analyzed:.1f} s.")
 
-        counts = table_counts()
-        counts["users"] = User.objects.count()
-        counts["tags"] = Tag.objects.count()
-        self.stdout.write("Totals: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
-        self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
-        self.summary = {"sizes": sizes, "phases": self.phases, "counts": counts}
+
+def passages_by_document():
+    """The English article's passages, the Romanian article's, and every generated one."""
+    english = Document.objects.get(slug=ENGLISH)
+    romanian = Document.objects.get(slug=ROMANIAN)
+    # With their documents (for str()), but not each document's received text again for
+    # every passage: at scale 1 that took gigabytes.
+    passages = Passage.objects.select_related("document").defer("document__source_text")
+    generated = list(
+        passages.exclude(document__in=[english, romanian]).order_by("document_id", "order")
+    )
+    if not generated:
+        raise CommandError("No generated documents: raise --documents above 2.")
+    return (
+        list(passages.filter(document=english).order_by("order")),
+        list(passages.filter(document=romanian).order_by("order")),
+        generated,
+    )
 
 
 def tag_vocabulary(text, rng, size=400):
