@@ -344,29 +344,30 @@ def test_resumption_tokens(client, catalogue, settings):
 
 
 def test_from_until(client, catalogue):
+    # The revision's time lies between these two, to the second (OAI-PMH's granularity).
+    before = datetime.now(UTC).replace(microsecond=0)
     reference = Reference.objects.get(catalogue_id="AR-R0007")
     with reversion.create_revision():
         reference.publisher = "Hoover Institution Press"
         reference.save()
-    now = datetime.now(UTC).replace(microsecond=0)
-    day = now.strftime("%Y-%m-%d")
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    after = datetime.now(UTC).replace(microsecond=0)
+    day = before.strftime("%Y-%m-%d")
+    stamp = before.strftime("%Y-%m-%dT%H:%M:%SZ")
     ids, _ = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="references",
                      **{"from": day})  # fmt: skip
     assert ids == [f"{PREFIX}AR-R0007"]
     ids, _ = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": stamp})
     assert ids == [f"{PREFIX}AR-R0007"]
-    before = (now - timedelta(days=1)).strftime("%Y-%m-%d")
-    ids, _ = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", until=before)
+    earlier = (before - timedelta(days=1)).strftime("%Y-%m-%d")
+    ids, _ = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", until=earlier)
     assert f"{PREFIX}AR-R0007" not in ids and len(ids) == sum(catalogue.values()) - 1
     root = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=f"{PREFIX}AR-R0007")
-    assert root.findtext("oai:GetRecord/oai:record/oai:header/oai:datestamp", namespaces=NS) in (
-        stamp,
-        (now - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
+    datestamp = root.findtext("oai:GetRecord/oai:record/oai:header/oai:datestamp", namespaces=NS)
+    assert UTC_SECONDS.match(datestamp)
+    assert stamp <= datestamp <= after.strftime("%Y-%m-%dT%H:%M:%SZ")
     # until is inclusive to the second.
     ids, _ = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="references",
-                     **{"from": f"{day}T00:00:00Z", "until": stamp})  # fmt: skip
+                     **{"from": f"{day}T00:00:00Z", "until": datestamp})  # fmt: skip
     assert ids == [f"{PREFIX}AR-R0007"]
     # Both bounds must have the same granularity.
     root = oai(
