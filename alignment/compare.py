@@ -421,18 +421,8 @@ def build_comparison(translation, user):
     records = Records.load(translation, original)
     original_extra, translation_extra = discrepancy_marks(records.discrepancies, may_decide)
     hidden = {crossref.pk for crossref in records.crossrefs}
-    t_flat = _flatten(
-        build_reading(
-            translation,
-            CompareScholarship(DocumentScholarship(translation, user), hidden, translation_extra),
-        )
-    )
-    o_flat = _flatten(
-        build_reading(
-            original,
-            CompareScholarship(DocumentScholarship(original, user), hidden, original_extra),
-        )
-    )
+    t_flat = _flatten(read_with_scholarship(translation, user, hidden, translation_extra))
+    o_flat = _flatten(read_with_scholarship(original, user, hidden, original_extra))
     t_passages = [p for p, _ in t_flat]
     o_passages = [p for p, _ in o_flat]
     for passage in (*t_passages, *o_passages):
@@ -452,6 +442,13 @@ def build_comparison(translation, user):
         pending_alignment_count=len(records.suggestions),
         pending_discrepancy_count=sum(1 for s in records.discrepancies if s.is_pending),
     )
+
+
+def read_with_scholarship(document, user, hidden, extra):
+    """The document's reading tree, its passages carrying what ``user`` may see of their
+    scholarship, with the pair's alignments (``hidden``) left out and ``extra`` marks added."""
+    scholarship = DocumentScholarship.for_document(document, user)
+    return build_reading(document, CompareScholarship(scholarship, hidden, extra))
 
 
 @dataclass

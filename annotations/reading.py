@@ -57,13 +57,22 @@ class PassageScholarship:
 
 
 class DocumentScholarship:
-    """The scholarly records on a document's passages that ``user`` may see: on all of them,
-    or only on ``passages`` (ids), e.g. the one passage of a panel or the passages whose
-    cached fragments are out of date. The number of queries is the same either way."""
+    """The scholarly records on a document's passages, by passage: what each passage carries
+    (``items_for``) and the spans to mark in its text (``highlights_for``). Made by
+    :meth:`for_document`, which runs the queries."""
 
-    def __init__(self, document, user, passages=None):
-        self._items = {}
-        self._highlights = {}
+    def __init__(self, items=None, highlights=None):
+        #: {passage id: PassageScholarship}
+        self._items = {} if items is None else items
+        #: {passage id: [Highlight]}
+        self._highlights = {} if highlights is None else highlights
+
+    @classmethod
+    def for_document(cls, document, user, passages=None):
+        """What ``user`` may see on the passages of ``document``: on all of them, or only on
+        ``passages`` (ids), e.g. the one passage of a panel or the passages whose cached
+        fragments are out of date. The number of queries is the same either way."""
+        scholarship = cls()
         annotations = Annotation.objects.visible_to(user).for_document(document)
         flags = DisputedClaim.objects.for_document(document)
         crossrefs = CrossReference.objects.touching_document(document)
@@ -74,15 +83,19 @@ class DocumentScholarship:
             flags = flags.filter(passage__in=passages)
             crossrefs = crossrefs.filter(Q(passage__in=passages) | Q(to_passage__in=passages))
             tagged = tagged.filter(annotation__passage__in=passages)
-        self._add_annotations(annotations, tagged)
-        self._number()
+        scholarship._add_annotations(annotations, tagged)
+        scholarship._number()
+        scholarship._add_flags(flags)
+        scholarship._add_crossrefs(crossrefs, document, passages)
+        return scholarship
+
+    def _add_flags(self, flags):
         for flag in flags.annotate(
             author_name=name_expression(), author_username=F("author__username")
         ):
             self._item(flag.passage_id).flags.append(flag)
             if flag.is_span:
                 self._mark(flag.passage_id, flag)
-        self._add_crossrefs(crossrefs, document, passages)
 
     def _add_annotations(self, annotations, tagged):
         """File the annotations under their passages, each with its tag names and replies."""

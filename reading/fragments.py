@@ -63,7 +63,7 @@ def attach_fragments(document, reading, user, *, can_annotate=False):
     missing = [passage for passage in passages if keys[passage.pk] not in found]
     if missing:
         every = len(missing) == len(passages)
-        scholarship = DocumentScholarship(
+        scholarship = DocumentScholarship.for_document(
             document, user, passages=None if every else [passage.pk for passage in missing]
         )
         fresh = {}

@@ -164,7 +164,7 @@ class PassageMixin:
         filters = PanelFilterForm(self.request.GET or None, user=user)
         if filters.is_bound and not filters.is_valid():
             raise BadRequest("Unknown filter values.")
-        scholarship = DocumentScholarship(self.document, user, passages=[passage.pk])
+        scholarship = DocumentScholarship.for_document(self.document, user, passages=[passage.pk])
         everything = scholarship.items_for(passage.pk)
         passage.scholarship = filters.apply(everything) if filters.is_bound else everything
         passage.highlights = scholarship.highlights_for(passage.pk)
