@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -222,81 +223,83 @@ def main():
         cluster.remove()
 
 
+@dataclass
+class Outage:
+    """When the database went down and came back (time.monotonic())."""
+
+    down_at: float
+    stopped_at: float
+    up_at: float
+    started_at: float
+
+    def phase(self, entry):
+        if entry["start"] + entry["seconds"] < self.down_at:
+            return "before"
+        if entry["start"] >= self.stopped_at and entry["start"] + entry["seconds"] <= self.up_at:
+            return "down"
+        if entry["start"] >= self.started_at:
+            return "after"
+        return "during stop/start"
+
+
 def run(args, cluster):
     server = None
     try:
         cluster.start()
-        admin = f"postgres://root@127.0.0.1:{args.port}/postgres"
         subprocess.run(
-            [
-                BIN / "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(args.port),
-                "-U",
-                "root",
-                "archive_faults",
-            ],
+            [BIN / "createdb", "-h", "127.0.0.1", "-p", str(args.port), "-U", "root",
+             "archive_faults"],
             check=True,
-        )
+        )  # fmt: skip
         database_url = f"postgres://root@127.0.0.1:{args.port}/archive_faults"
         own, passage = prepare(database_url, args.clients)
         passage_path = f"/documents/{passage.document.slug}/{passage.anchor}/"
         server = start_gunicorn(database_url, args.app_port, workers=2)
         server_pid = server.pid
-        log = []
-        start = time.monotonic()
-        deadline = start + args.duration
-        threads = [
-            threading.Thread(
-                target=run_client,
-                args=(
-                    n,
-                    f"http://127.0.0.1:{args.app_port}",
-                    own[n].pk,
-                    passage_path,
-                    deadline,
-                    log,
-                ),
-            )
-            for n in range(args.clients)
-        ]
-        for thread in threads:
-            thread.start()
-        time.sleep(args.down)
-        down_at = time.monotonic()
-        cluster.stop()
-        stopped_at = time.monotonic()
-        time.sleep(args.down)
-        up_at = time.monotonic()
-        cluster.start()
-        started_at = time.monotonic()
-        for thread in threads:
-            thread.join(timeout=args.duration + 60)
-        del admin
-
-        def phase(entry):
-            if entry["start"] + entry["seconds"] < down_at:
-                return "before"
-            if entry["start"] >= stopped_at and entry["start"] + entry["seconds"] <= up_at:
-                return "down"
-            if entry["start"] >= started_at:
-                return "after"
-            return "during stop/start"
-
-        phases = {}
-        for entry in log:
-            item = phases.setdefault(phase(entry), Counter())
-            item[str(entry["status"])] += 1
-        down = [e for e in log if phase(e) == "down"]
-        after = [e for e in log if phase(e) == "after"]
-        first_ok = min((e["start"] for e in after if e["status"] == 302), default=None)
-        accepted = [e["body"] for e in log if e["status"] == 302]
+        log, outage = drive_through_outage(args, cluster, own, passage_path)
         same_server = server.poll() is None and server.pid == server_pid
     finally:
         if server is not None:
             stop(server)
+    problems, report = judge(args, log, outage, same_server)
+    print(json.dumps(report, indent=2))
+    return 1 if problems else 0
+
+
+def drive_through_outage(args, cluster, own, passage_path):
+    """Clients write for ``args.duration`` seconds while the database stops for ``args.down``
+    seconds and starts again; returns their log and when it happened."""
+    log = []
+    deadline = time.monotonic() + args.duration
+    base = f"http://127.0.0.1:{args.app_port}"
+    threads = [
+        threading.Thread(target=run_client, args=(n, base, own[n].pk, passage_path, deadline, log))
+        for n in range(args.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(args.down)
+    down_at = time.monotonic()
+    cluster.stop()
+    stopped_at = time.monotonic()
+    time.sleep(args.down)
+    up_at = time.monotonic()
+    cluster.start()
+    started_at = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=args.duration + 60)
+    return log, Outage(down_at, stopped_at, up_at, started_at)
+
+
+def judge(args, log, outage, same_server):
+    """The problems seen, and the report: answers by phase, what was accepted and kept."""
+    phases = {}
+    for entry in log:
+        phases.setdefault(outage.phase(entry), Counter())[str(entry["status"])] += 1
+    down = [e for e in log if outage.phase(e) == "down"]
+    after = [e for e in log if outage.phase(e) == "after"]
+    first_ok = min((e["start"] for e in after if e["status"] == 302), default=None)
+    accepted = [e["body"] for e in log if e["status"] == 302]
     problems, figures = verify(accepted)
     slow = [e for e in down if e["seconds"] > SLOW]
     if any(e["status"] == 302 for e in down):
@@ -314,16 +317,15 @@ def run(args, cluster):
         "requests": len(log),
         "writes accepted": len(accepted),
         "by phase (status: count)": {k: dict(v) for k, v in phases.items()},
-        "database down for s": round(up_at - stopped_at, 1),
+        "database down for s": round(outage.up_at - outage.stopped_at, 1),
         "slowest answer while down s": round(max((e["seconds"] for e in down), default=0), 2),
         "first accepted write after restart s": (
-            round(first_ok - started_at, 2) if first_ok is not None else None
+            round(first_ok - outage.started_at, 2) if first_ok is not None else None
         ),
         **figures,
         "problems": problems,
     }
-    print(json.dumps(report, indent=2))
-    return 1 if problems else 0
+    return problems, report
 
 
 if __name__ == "__main__":

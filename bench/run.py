@@ -33,12 +33,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import DOC, write_doc  # noqa: E402  (bench/report.py, beside this script)
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 WORK = Path("/tmp/archive-bench")
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 ENGLISH = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 STRESS = "stress-article"
 DEFAULT_DATABASE = "postgres://127.0.0.1:5432/archive_perf"
@@ -151,69 +153,9 @@ def ensure_database(database_url, scale, reading=500):
 
 
 def targets(database_url):
-    """What the benchmark asks for: ids picked from the data, the same on every run."""
-    script = """
-import json, os
-from collections import Counter
-from statistics import median_low
-from django.db.models import Count
-from reversion.models import Version
-from annotations.models import Annotation, CrossReference, DisputedClaim
-from archive.models import Document
-english = Document.objects.get(slug=os.environ["BENCH_ENGLISH"])
-stress = Document.objects.get(slug=os.environ["BENCH_STRESS"])
-
-def items(document):
-    # {(passage id, number): annotations + flags + cross-references on it}
-    counts = Counter()
-    for model in (Annotation, DisputedClaim, CrossReference):
-        rows = (
-            model.objects.filter(passage__document=document)
-            .values_list("passage_id", "passage__order").annotate(n=Count("pk"))
-        )
-        for pk, order, n in rows:
-            counts[pk, order] += n
-    return counts
-
-english_items, stress_items = items(english), items(stress)
-typical = median_low(english_items.values())
-changed, typical_number = next(key for key, n in sorted(english_items.items()) if n == typical)
-hundred = min(
-    [(english, key, n) for key, n in english_items.items()]
-    + [(stress, key, n) for key, n in stress_items.items()],
-    key=lambda row: (abs(row[2] - 100), row[1]),
-)
-versions = (
-    Version.objects.get_for_model(Annotation)
-    .values("object_id").annotate(n=Count("pk"))
-)
-public = Annotation.objects.public()
-most = max(
-    (row for row in versions.order_by("-n")[:50] if public.filter(pk=row["object_id"]).exists()),
-    key=lambda row: row["n"],
-)
-typical_history = next(
-    row for row in versions.filter(n=4).order_by("object_id")[:50]
-    if public.filter(pk=row["object_id"]).exists()
-)
-passage_url = "/documents/{}/p-{}/"
-print(json.dumps({
-    "reading": english.get_absolute_url(),
-    "stress": stress.get_absolute_url(),
-    "changed": changed,
-    "typical_passage": [passage_url.format(english.slug, typical_number), typical],
-    "hundred": [passage_url.format(hundred[0].slug, hundred[1][1]), hundred[2]],
-    "history_most": [f"/annotations/{most['object_id']}/history/", most["n"]],
-    "history_typical": [
-        f"/annotations/{typical_history['object_id']}/history/", typical_history["n"]
-    ],
-    "annotations": Annotation.objects.count(),
-    "versions": Version.objects.count(),
-    "passages": english.passages.model.objects.count(),
-}))
-"""
+    """What the benchmark asks for (bench/targets.py): ids picked from the data."""
     out = subprocess.run(
-        [PYTHON, "-c", "import django; django.setup()\n" + script],
+        [PYTHON, str(ROOT / "bench" / "targets.py")],
         cwd=ROOT,
         env=env_for(database_url, BENCH_ENGLISH=ENGLISH, BENCH_STRESS=STRESS),
         capture_output=True,
@@ -409,23 +351,51 @@ def run(options):
     started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()
     results = []
-    duration, conns = options.duration, options.connections
-    reading = data["reading"]
+    static = save_static_copy(options, data["reading"])
+    pages_with_locmem(options, data, static, results)
+    if not options.skip_redis:
+        pages_with_redis(options, data, results)
+    pages_with_pool(options, data, results)
+    browser = in_chromium(options, data)
+    writes = service_writes(options)
+    summary = {
+        "started": started.isoformat(timespec="seconds"),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "workers": options.workers,
+        "connections": options.connections,
+        "duration": options.duration,
+        "data": data,
+        "pages": results,
+        "writes": writes,
+        "browser": browser,
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+    }
+    (WORK / "results.json").write_text(json.dumps(summary, indent=2))
+    if not options.no_doc:
+        write_doc(summary)
+    log(f"Figures in {WORK / 'results.json'}" + ("" if options.no_doc else f" and {DOC}"))
 
-    # The reading page's bytes, saved where WhiteNoise serves them (it looks at start-up).
+
+def save_static_copy(options, reading):
+    """The reading page's bytes, saved where WhiteNoise serves them (it looks at start-up),
+    with the gzip variant WhiteNoise sends to clients that accept it, as the app does."""
     copy = WORK / "copy" / "bench-copy"
     copy.mkdir(parents=True, exist_ok=True)
-    with Server(database_url, options.port, options.workers) as server:
+    with Server(options.database_url, options.port, options.workers) as server:
         server.get(reading)
         page, _ = server.get(reading)
     (copy / "reading.html").write_bytes(page)
-    # WhiteNoise sends the compressed variant to clients that accept gzip, as the app does.
     (copy / "reading.html.gz").write_bytes(gzip.compress(page, compresslevel=6, mtime=0))
-    static = "/bench-copy/reading.html"
+    return "/bench-copy/reading.html"
 
+
+def pages_with_locmem(options, data, static, results):
     log(f"Server: gunicorn, {options.workers} sync workers, locmem cache, persistent connections")
-    with Server(database_url, options.port, options.workers) as server:
-        args = (server, database_url)
+    duration, conns, reading = options.duration, options.connections, data["reading"]
+    with Server(options.database_url, options.port, options.workers) as server:
+        args = (server, options.database_url)
         measure(*args, "minimal view", "/bench/minimal/", conns, duration, results)
         measure(*args, "reading page as a static file", static, conns, duration, results)
         measure(*args, "reading view, anonymous, cached", reading, conns, duration, results)
@@ -442,28 +412,36 @@ def run(options):
             measure(*args, f"search {path[11:]}", path, 1, max(3, duration // 2), results)
         measure(*args, "search, 12 queries in turn", queries[0], 1, duration, results, queries)
 
-    if not options.skip_redis:
-        log("Server: the same, with the shared Redis cache (CACHE_URL)")
-        redis_env = {
-            "CACHE_URL": options.redis_url,
-            "DJANGO_CACHE_KEY_PREFIX": f"archive-bench-{os.getpid()}",
-        }
-        with Server(database_url, options.port, options.workers, **redis_env) as server:
-            args = (server, database_url)
-            measure(
-                *args, "minimal view (Redis config)", "/bench/minimal/", conns, duration, results
-            )
-            measure(*args, "reading view, cached in Redis", reading, conns, duration, results)
 
+def pages_with_redis(options, data, results):
+    log("Server: the same, with the shared Redis cache (CACHE_URL)")
+    redis_env = {
+        "CACHE_URL": options.redis_url,
+        "DJANGO_CACHE_KEY_PREFIX": f"archive-bench-{os.getpid()}",
+    }
+    duration, conns = options.duration, options.connections
+    with Server(options.database_url, options.port, options.workers, **redis_env) as server:
+        args = (server, options.database_url)
+        measure(*args, "minimal view (Redis config)", "/bench/minimal/", conns, duration, results)
+        measure(*args, "reading view, cached in Redis", data["reading"], conns, duration, results)
+
+
+def pages_with_pool(options, data, results):
     log("Server: the same, with a psycopg pool of 2 per worker (DJANGO_DB_POOL_MAX=2)")
-    with Server(database_url, options.port, options.workers, DJANGO_DB_POOL_MAX=2) as server:
-        args = (server, database_url)
-        measure(
-            *args, "reading view, uncached, pool", reading + "?pool=1", conns, duration, results
-        )
+    path = data["reading"] + "?pool=1"
+    with Server(
+        options.database_url, options.port, options.workers, DJANGO_DB_POOL_MAX=2
+    ) as server:
+        args = (server, options.database_url)
+        measure(*args, "reading view, uncached, pool", path, options.connections,
+                options.duration, results)  # fmt: skip
 
-    log("Chromium: the stress article under 4x CPU throttling")
-    with Server(database_url, options.port, options.workers) as server:
+
+def in_chromium(options, data):
+    """Both articles in Chromium under 4x CPU throttling (bench/browser_reading.py), or None
+    when the browser could not be run (said in the log)."""
+    log("Chromium: both articles under 4x CPU throttling")
+    with Server(options.database_url, options.port, options.workers) as server:
         browser = subprocess.run(
             [
                 PYTHON,
@@ -477,17 +455,19 @@ def run(options):
         )
     if browser.returncode:
         log(f"  ! the browser measurement failed:\n{browser.stdout}{browser.stderr}")
-        browser_figures = None
-    else:
-        line = next(x for x in browser.stdout.splitlines() if x.startswith("BENCH "))
-        browser_figures = json.loads(line[6:])
-        log(f"  {browser_figures}")
+        return None
+    line = next(x for x in browser.stdout.splitlines() if x.startswith("BENCH "))
+    figures = json.loads(line[6:])
+    log(f"  {figures}")
+    return figures
 
+
+def service_writes(options):
     log("Service writes (in-process, PostgreSQL)")
     out = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "perf_services.py"), str(options.writes)],
         cwd=ROOT,
-        env=env_for(database_url),
+        env=env_for(options.database_url),
         capture_output=True,
         text=True,
         check=True,
@@ -495,25 +475,7 @@ def run(options):
     writes = json.loads(next(x for x in out.splitlines() if x.startswith("BENCH "))[6:])
     for name, figures in writes.items():
         log(f"  {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
-
-    summary = {
-        "started": started.isoformat(timespec="seconds"),
-        "load_before": load_before,
-        "load_after": os.getloadavg(),
-        "cpus": os.cpu_count(),
-        "workers": options.workers,
-        "connections": conns,
-        "duration": duration,
-        "data": data,
-        "pages": results,
-        "writes": writes,
-        "browser": browser_figures,
-        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
-    }
-    (WORK / "results.json").write_text(json.dumps(summary, indent=2))
-    if not options.no_doc:
-        write_doc(summary)
-    log(f"Figures in {WORK / 'results.json'}" + ("" if options.no_doc else f" and {DOC}"))
+    return writes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,84 +500,6 @@ def reading_room(args, data, duration, results):
     measure(*args, f"passage page, {items} records", path, 1, duration, results)
     path, items = data["typical_passage"]
     measure(*args, f"passage page, {items} records (median)", path, 1, duration, results)
-
-
-def table(summary):
-    pages = summary["pages"]
-    minimal = {}
-    for row in pages:
-        if row["name"].startswith("minimal view"):
-            minimal[row["name"]] = row["rps"]
-    base = minimal.get("minimal view")
-    lines = [
-        "| page | conns | req/s | × minimal | p50 ms | p95 ms | p99 ms | SQL queries "
-        "| page bytes | bytes sent | worker RSS MB | DB conns |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in pages:
-        reference = minimal.get("minimal view (Redis config)") if "Redis" in row["name"] else base
-        ratio = row["rps"] / reference if reference else 0
-        lines.append(
-            f"| {row['name']} | {row['connections']} | {row['rps']:,.0f} | {ratio:.2f} "
-            f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {row['queries'] if row['queries'] is not None else '—'} | {row['page_bytes']:,} "
-            f"| {row['wire_bytes']:,.0f} | {row['rss_mb']:.0f} | {row['db_connections']} |"
-        )
-    writes = summary["writes"]
-    lines += [
-        "",
-        "| service write (in-process, committed) | count | p50 ms | p95 ms | p99 ms | queries |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, row in writes.items():
-        lines.append(
-            f"| `{name}` | {row['count']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
-            f"| {row['queries']} |"
-        )
-    browser = summary.get("browser")
-    if browser:
-        lines += [
-            "",
-            f"| in Chromium, {next(iter(browser.values()))['throttle']:g}x CPU throttling, "
-            "median of 3 fresh contexts | LCP ms | DOMContentLoaded ms | load ms "
-            "| document kB (wire / decoded) | all kB on the wire | elements |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for url, row in browser.items():
-            lines.append(
-                f"| `{urllib.parse.urlsplit(url).path}` | {row['lcp_ms'] or 0:.0f} "
-                f"| {row['dom_content_loaded_ms']:.0f} | {row['load_ms']:.0f} "
-                f"| {row['document_wire_bytes'] / 1000:.0f} / {row['document_bytes'] / 1000:.0f} "
-                f"| {row['all_wire_bytes'] / 1000:.0f} | {row['elements']:,.0f} |"
-            )
-    return "\n".join(lines)
-
-
-def write_doc(summary):
-    data = summary["data"]
-    load = ", ".join(f"{x:.2f}" for x in summary["load_before"])
-    load_after = ", ".join(f"{x:.2f}" for x in summary["load_after"])
-    block = "\n".join(
-        [
-            START,
-            f"Measured {summary['started']} with `{summary['command']}` "
-            f"({summary['cpus']} CPUs, gunicorn {summary['workers']} sync workers, wrk one "
-            f"thread, {summary['duration']} s a row; load average {load} before, "
-            f"{load_after} after). Data: {data['annotations']:,} annotations, "
-            f"{data['versions']:,} version rows, {data['passages']:,} passages.",
-            "",
-            table(summary),
-            END,
-        ]
-    )
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{START}\n{END}\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail
-    else:
-        text += "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 def main():

@@ -225,6 +225,38 @@ def optimise(path):
         subprocess.run(["optipng", "-quiet", "-o2", path], check=False)
 
 
+class Camera:
+    """Browser contexts by (user, width, scheme), each signed in once, and pages opened in them."""
+
+    def __init__(self, browser, base):
+        self.browser, self.base, self.contexts = browser, base, {}
+
+    def context_for(self, user, width, scheme="light"):
+        key = (user, width, scheme)
+        if key not in self.contexts:
+            phone = width < 600
+            context = self.browser.new_context(
+                viewport={"width": width, "height": WIDTHS.get(width, 900)},
+                device_scale_factor=1,
+                is_mobile=phone,
+                has_touch=phone,
+                color_scheme=scheme,
+                reduced_motion="reduce",  # no smooth scrolling under way in a screenshot
+                locale="en-GB",
+            )
+            if user:
+                log_in(context, self.base, user)
+            self.contexts[key] = context
+        return self.contexts[key]
+
+    def visit(self, user, path, action, width, scheme="light"):
+        page = self.context_for(user, width, scheme).new_page()
+        response = page.goto(self.base + path)
+        if action:
+            action(page)
+        return page, response.status
+
+
 def shoot(base, demo, out, only, readme):
     from playwright.sync_api import sync_playwright
 
@@ -233,103 +265,77 @@ def shoot(base, demo, out, only, readme):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
-        contexts = {}
-
-        def context_for(user, width, scheme="light"):
-            key = (user, width, scheme)
-            if key not in contexts:
-                phone = width < 600
-                context = browser.new_context(
-                    viewport={"width": width, "height": WIDTHS.get(width, 900)},
-                    device_scale_factor=1,
-                    is_mobile=phone,
-                    has_touch=phone,
-                    color_scheme=scheme,
-                    reduced_motion="reduce",  # no smooth scrolling under way in a screenshot
-                    locale="en-GB",
-                )
-                if user:
-                    log_in(context, base, user)
-                contexts[key] = context
-            return contexts[key]
-
-        def visit(name, user, path, action, width, scheme="light"):
-            page = context_for(user, width, scheme).new_page()
-            response = page.goto(base + path)
-            if action:
-                action(page)
-            return page, response.status
-
-        for width in WIDTHS:
-            (out / str(width)).mkdir(parents=True, exist_ok=True)
-            for name, user, path, action in cases:
-                page, status = visit(name, user, path, action, width)
-                page.screenshot(path=str(out / str(width) / f"{name}.png"), full_page=True)
-                print(f"{width:>5} {status} {name} {path}")
-                page.close()
-        (out / "dark").mkdir(parents=True, exist_ok=True)
-        for name, user, path, action in cases:
-            if name in DARK:
-                page, _ = visit(name, user, path, action, 1280, "dark")
-                page.screenshot(path=str(out / "dark" / f"{name}.png"), full_page=True)
-                page.close()
-
-        (out / "print").mkdir(parents=True, exist_ok=True)
-        for name, (user, path) in PRINTED.items():
-            if only and name not in only:
-                continue
-            page = context_for(user, 1280).new_page()
-            page.goto(base + path)
-            pdf = out / "print" / f"{name}.pdf"
-            page.pdf(path=str(pdf), format="A4", print_background=False)
-            page.close()
-            if shutil.which("pdftoppm"):
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-png",
-                        "-r",
-                        "60",
-                        "-f",
-                        "1",
-                        "-l",
-                        "4",
-                        pdf,
-                        pdf.with_suffix(""),
-                    ],
-                    check=True,
-                )
-            print(f"print {name} -> {pdf}")
-
+        camera = Camera(browser, base)
+        shoot_pages(camera, cases, out)
+        print_pages(camera, out, only)
         if readme:
-            folder = ROOT / "docs" / "screenshots"
-            folder.mkdir(parents=True, exist_ok=True)
-            shots = [
-                ("reading-view", "scholar", ROMANIAN, open_panel("p-2"), 1280),
-                ("reading-view-390", None, ENGLISH, open_panel("p-1"), 390),
-                ("annotation-toolbar", "scholar", ENGLISH, pages(demo)[5][3], 1280),
-                ("annotate-form", "scholar", f"{ROMANIAN}{demo['passage']}/annotate/", None, 1280),
-                ("admin-review-queue", "moderator", "/admin/review/", None, 1280),
-            ]
-            for name, user, path, action, width in shots:
-                context = browser.new_context(
-                    viewport={"width": width, "height": 800 if width > 800 else 844},
-                    device_scale_factor=1,
-                    reduced_motion="reduce",
-                    locale="en-GB",
-                )
-                if user:
-                    log_in(context, base, user)
-                page = context.new_page()
-                page.goto(base + path)
-                if action:
-                    action(page)
-                target = folder / f"{name}.png"
-                page.screenshot(path=str(target))
-                context.close()
-                optimise(str(target))
-                print(f"readme {target.relative_to(ROOT)} {target.stat().st_size // 1024} KiB")
+            readme_shots(browser, base, demo)
         browser.close()
+
+
+def shoot_pages(camera, cases, out):
+    """Every page at each width (light), and some in the dark scheme at 1280."""
+    for width in WIDTHS:
+        (out / str(width)).mkdir(parents=True, exist_ok=True)
+        for name, user, path, action in cases:
+            page, status = camera.visit(user, path, action, width)
+            page.screenshot(path=str(out / str(width) / f"{name}.png"), full_page=True)
+            print(f"{width:>5} {status} {name} {path}")
+            page.close()
+    (out / "dark").mkdir(parents=True, exist_ok=True)
+    for name, user, path, action in cases:
+        if name in DARK:
+            page, _ = camera.visit(user, path, action, 1280, "dark")
+            page.screenshot(path=str(out / "dark" / f"{name}.png"), full_page=True)
+            page.close()
+
+
+def print_pages(camera, out, only):
+    """The reading views as printed (PDF), and their first pages as PNG with pdftoppm."""
+    (out / "print").mkdir(parents=True, exist_ok=True)
+    for name, (user, path) in PRINTED.items():
+        if only and name not in only:
+            continue
+        page = camera.context_for(user, 1280).new_page()
+        page.goto(camera.base + path)
+        pdf = out / "print" / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        page.close()
+        if shutil.which("pdftoppm"):
+            first_pages = ["-png", "-r", "60", "-f", "1", "-l", "4", pdf, pdf.with_suffix("")]
+            subprocess.run(["pdftoppm", *first_pages], check=True)
+        print(f"print {name} -> {pdf}")
+
+
+def readme_shots(browser, base, demo):
+    """The README's five pictures, cropped to the window, into docs/screenshots/."""
+    folder = ROOT / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = [
+        ("reading-view", "scholar", ROMANIAN, open_panel("p-2"), 1280),
+        ("reading-view-390", None, ENGLISH, open_panel("p-1"), 390),
+        ("annotation-toolbar", "scholar", ENGLISH, pages(demo)[5][3], 1280),
+        ("annotate-form", "scholar", f"{ROMANIAN}{demo['passage']}/annotate/", None, 1280),
+        ("admin-review-queue", "moderator", "/admin/review/", None, 1280),
+    ]
+    for name, user, path, action, width in shots:
+        context = browser.new_context(
+            viewport={"width": width, "height": 800 if width > 800 else 844},
+            device_scale_factor=1,
+            reduced_motion="reduce",
+            locale="en-GB",
+        )
+        if user:
+            log_in(context, base, user)
+        page = context.new_page()
+        page.goto(base + path)
+        if action:
+            action(page)
+        target = folder / f"{name}.png"
+        page.screenshot(path=str(target))
+        context.close()
+        optimise(str(target))
+        print(f"readme {target.relative_to(ROOT)} {target.stat().st_size // 1024} KiB")
 
 
 def main():

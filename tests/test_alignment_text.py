@@ -257,7 +257,7 @@ def test_a_sentence_repeated_from_an_earlier_passage():
 
 
 def test_pieces_cover_the_whole_text_and_count_their_marks_from_their_own_start():
-    from alignment.compare import pieces_of
+    from alignment.pieces import pieces_of
     from archive.reading import Highlight, split_passage
 
     @dataclass(frozen=True)
