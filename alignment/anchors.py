@@ -19,6 +19,8 @@ English conventions and finds no names.
 import re
 from dataclasses import dataclass, field
 
+from archive.importers.citations import MONTHS as ENGLISH_MONTHS
+
 from .variants import VARIANTS
 
 #: One character for one, so that offsets in the folded text are offsets in the original.
@@ -50,20 +52,7 @@ def fold(text):
 
 
 MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    "en": list(ENGLISH_MONTHS),  # the catalogue's, in order
     "ro": [
         "ianuarie",
         "februarie",

@@ -97,13 +97,21 @@ class DecisionView(LoginRequiredMixin, View):
     permission_check = staticmethod(can_create)
     refusal = "Only scholars can do this."
 
-    def post(self, request, slug):
+    def open_pair(self, request, slug):
+        """Refuse who may not post here; find the translation and its original, or answer
+        the page that says the document is not a translation."""
         if not self.permission_check(request.user):
             raise PermissionDenied(self.refusal)
         self.translation = _translation(slug)
         self.original = self.translation.translation_of
         if self.original is None:
             return _not_a_translation(request, self.translation)
+        return None
+
+    def post(self, request, slug):
+        stop = self.open_pair(request, slug)
+        if stop is not None:
+            return stop
         form = DecisionForm(request.POST)
         try:
             if not form.is_valid():
@@ -243,12 +251,9 @@ class RunSuggesterView(DecisionView):
     refusal = "Only moderators can run the suggester."
 
     def post(self, request, slug):
-        if not self.permission_check(request.user):
-            raise PermissionDenied(self.refusal)
-        self.translation = _translation(slug)
-        self.original = self.translation.translation_of
-        if self.original is None:
-            return _not_a_translation(request, self.translation)
+        stop = self.open_pair(request, slug)
+        if stop is not None:
+            return stop
         try:
             aligned = services.suggest_alignments(
                 translation=self.translation, original=self.original, user=request.user

@@ -28,6 +28,15 @@ def refused(request, message, status=403):
     return TemplateResponse(request, "people/refused.html", {"message": message}, status=status)
 
 
+class InvalidFormIs400:
+    """A form sent back with its errors answers 400 Bad Request: nothing was stored."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class ModeratorMixin(LoginRequiredMixin):
     """Signed-in users who may invite; others get a page that says so (403)."""
 
@@ -53,7 +62,7 @@ class InvitationListView(ModeratorMixin, ListView):
         return context
 
 
-class InvitationCreateView(ModeratorMixin, FormView):
+class InvitationCreateView(InvalidFormIs400, ModeratorMixin, FormView):
     template_name = "people/invitation_form.html"
     form_class = InvitationForm
 
@@ -65,11 +74,6 @@ class InvitationCreateView(ModeratorMixin, FormView):
         if role and not can_invite_to(request.user, role):
             return refused(request, "Only administrators (superusers) invite moderators.")
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -130,7 +134,7 @@ UNUSABLE = {
 }
 
 
-class AcceptInvitationView(FormView):
+class AcceptInvitationView(InvalidFormIs400, FormView):
     """Anyone with the link: choose a username and password, then arrive signed in."""
 
     template_name = "people/invitation_accept.html"
@@ -158,11 +162,6 @@ class AcceptInvitationView(FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "invitation": self.invitation}
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
-
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -186,7 +185,7 @@ class AcceptInvitationView(FormView):
         return redirect("people:profile")
 
 
-class ProfileView(LoginRequiredMixin, FormView):
+class ProfileView(InvalidFormIs400, LoginRequiredMixin, FormView):
     """The signed-in user's own profile, with the password form beside it."""
 
     template_name = "people/profile.html"
@@ -201,11 +200,6 @@ class ProfileView(LoginRequiredMixin, FormView):
         context["password_form"] = PasswordChangeForm(self.request.user)
         context["profile"] = self.profile
         return context
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -248,7 +242,7 @@ class AccountListView(ModeratorMixin, ListView):
         return context
 
 
-class AccountDeactivateView(ModeratorMixin, FormView):
+class AccountDeactivateView(InvalidFormIs400, ModeratorMixin, FormView):
     template_name = "people/account_deactivate.html"
     form_class = DeactivateForm
 
@@ -273,11 +267,6 @@ class AccountDeactivateView(ModeratorMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "account": self.account}
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
     def form_valid(self, form):
         try:
