@@ -9,8 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -327,19 +325,20 @@ class AnnotationHistoryView(VisibleAnnotationMixin, DetailView):
 
 
 def word_diff(old, new):
-    """Mark words removed and added between two texts, as safe HTML; spacing is kept."""
+    """The words removed and added between two texts, as ("same" | "del" | "ins", text) runs;
+    spacing is kept (``annotations/_word_diff.html`` renders them, escaped)."""
     old_tokens, new_tokens = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
-    parts = []
+    runs = []
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(old_tokens[a1:a2])))
+            runs.append(("same", "".join(old_tokens[a1:a2])))
             continue
         if a2 > a1:
-            parts.append(f"<del>{escape(''.join(old_tokens[a1:a2]))}</del>")
+            runs.append(("del", "".join(old_tokens[a1:a2])))
         if b2 > b1:
-            parts.append(f"<ins>{escape(''.join(new_tokens[b1:b2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - escaped above
+            runs.append(("ins", "".join(new_tokens[b1:b2])))
+    return runs
 
 
 class AnnotationDiffView(VisibleAnnotationMixin, DetailView):

@@ -392,10 +392,17 @@ def test_list_pages_query_count_is_constant(
 
 
 def test_word_diff_keeps_line_breaks_and_marks_only_changed_words():
+    from django.template.loader import render_to_string
+
     from annotations.views import word_diff
 
-    html = word_diff("First line\n\n- here it is", "First line\n\n- there it is")
+    diff = word_diff("First line\n\n- here it is", "First line\n\n- there it is")
+    html = render_to_string("annotations/_word_diff.html", {"diff": diff})
     assert html == "First line\n\n- <del>here</del><ins>there</ins> it is"
+    # Escaped by the template, not by hand.
+    diff = word_diff("a <b>", "a <i>")
+    html = render_to_string("annotations/_word_diff.html", {"diff": diff})
+    assert html == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
 
 
 def test_form_shows_the_selected_span_marked_in_its_passage(client, scholar, passage):
