@@ -2,9 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-
 #: The kinds of hit, in the order they are listed when their scores are equal.
 KINDS = ("passage", "annotation", "flag", "reference")
 KIND_LABELS = {
@@ -50,17 +47,6 @@ class Hit:
     @property
     def kind_label(self):
         return KIND_LABELS[self.kind]
-
-    @property
-    def snippet_html(self):
-        """The snippet with its matches in ``<mark>``, every segment escaped (written here
-        rather than by a template loop over the segments: a page has hundreds of them)."""
-        return mark_safe(
-            "".join(
-                f"<mark>{escape(segment.text)}</mark>" if segment.marked else escape(segment.text)
-                for segment in self.snippet
-            )
-        )
 
 
 class SearchResults:
