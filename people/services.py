@@ -160,17 +160,22 @@ def revoke_invitation(*, invitation, user, note=""):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_open:
             raise ValidationError(f"This invitation is {invitation.state}: it cannot be revoked.")
-        invitation.revoked = timezone.now()
-        invitation.revoked_by = user
-        invitation.save(update_fields=["revoked", "revoked_by"])
-        _log(
-            invitation,
-            actor=user,
-            old_status=InvitationState.OPEN,
-            new_status=InvitationState.REVOKED,
-            note=note.strip() or "Revoked.",
-        )
+        _revoke(invitation, user, note.strip() or "Revoked.")
     return invitation
+
+
+def _revoke(invitation, moderator, note):
+    """Close an open invitation (locked by the caller), in the moderation log."""
+    invitation.revoked = timezone.now()
+    invitation.revoked_by = moderator
+    invitation.save(update_fields=["revoked", "revoked_by"])
+    _log(
+        invitation,
+        actor=moderator,
+        old_status=InvitationState.OPEN,
+        new_status=InvitationState.REVOKED,
+        note=note,
+    )
 
 
 def profile_of(user):
@@ -217,14 +222,7 @@ def deactivate_account(*, account, moderator, note):
         )
         # Their open invitations go with them: nobody joins on a deactivated account's word.
         for invitation in account.invitations_sent.open().select_for_update():
-            invitation.revoked = timezone.now()
-            invitation.revoked_by = moderator
-            invitation.save(update_fields=["revoked", "revoked_by"])
-            _log(
-                invitation,
-                actor=moderator,
-                old_status=InvitationState.OPEN,
-                new_status=InvitationState.REVOKED,
-                note=f"Revoked with the deactivation of {account.get_username()}.",
+            _revoke(
+                invitation, moderator, f"Revoked with the deactivation of {account.get_username()}."
             )
     return account
