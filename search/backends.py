@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from contextlib import nullcontext
 
-from django.db import connection, connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -112,9 +112,14 @@ class SearchBackend:
         if not query.is_searchable:
             return SearchResults(self, query)
         refs, capped = [], []
-        with self.session():
+        # The database a public read goes to (the replica, when one serves anonymous readers):
+        # the session's settings and every candidate query use that one connection.
+        using = router.db_for_read(Passage)
+        with self.session(using):
             for name in [kind] if kind else KINDS:
-                queryset = self.base_queryset(name, user=user, document=document, language=language)
+                queryset = self.base_queryset(
+                    name, user=user, document=document, language=language
+                ).using(using)
                 rows = sorted(self.ranked(name, queryset, query), key=_best_first)
                 if len(rows) > MAX_RESULTS_PER_KIND or len(rows) >= MAX_CANDIDATES_PER_KIND:
                     capped.append(name)
@@ -124,8 +129,8 @@ class SearchBackend:
         refs.sort(key=lambda ref: (-ref.score, order[ref.kind]))
         return SearchResults(self, query, refs, capped)
 
-    def session(self):
-        """Context for the candidate queries of one search."""
+    def session(self, using):
+        """Context for the candidate queries of one search, on the database ``using``."""
         return nullcontext()
 
     # -- What each kind searches ------------------------------------------------------------
@@ -327,8 +332,8 @@ class PostgresBackend(SearchBackend):
 
     vendor = "postgresql"
 
-    def session(self):
-        return TrigramThreshold()
+    def session(self, using):
+        return TrigramThreshold(using)
 
     def ranked(self, kind, queryset, query):
         sql, params = self.statement(kind, queryset, query)
@@ -504,7 +509,8 @@ class PostgresBackend(SearchBackend):
 
 
 class TrigramThreshold:
-    """A transaction with the search's own settings (``set_config(…, true)``: SET LOCAL):
+    """A transaction on the database ``using`` (the one the search reads from: the replica
+    for a public read) with the search's own settings (``set_config(…, true)``: SET LOCAL):
 
     - pg_trgm's word-similarity threshold (``WORD_SIMILARITY_THRESHOLD``);
     - no synchronized sequential scans. For a table larger than a quarter of the shared
@@ -513,10 +519,13 @@ class TrigramThreshold:
       changed from one request to the next.
     """
 
+    def __init__(self, using):
+        self.using = using
+
     def __enter__(self):
-        self.atomic = transaction.atomic()
+        self.atomic = transaction.atomic(using=self.using)
         self.atomic.__enter__()
-        with connection.cursor() as cursor:
+        with connections[self.using].cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
                 "set_config('synchronize_seqscans', 'off', true)",

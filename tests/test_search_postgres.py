@@ -48,7 +48,7 @@ def plan(kind, q, analyze=False):
     backend = get_backend()
     queryset = backend.base_queryset(kind, user=AnonymousUser())
     statement, params = backend.statement(kind, queryset, parse_query(q))
-    with backend.session():
+    with backend.session("default"):
         explained = sql(("EXPLAIN ANALYZE " if analyze else "EXPLAIN ") + statement, params)
     return "\n".join(line for (line,) in explained)
 
