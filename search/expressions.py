@@ -1,6 +1,7 @@
-"""The SQL expressions the search builds its statements from."""
+"""The SQL expressions the search builds its queries from."""
 
-from django.db.models import Expression, FloatField, Func, TextField
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Expression, Func, TextField
 
 
 class FoldedText(Func):
@@ -22,21 +23,21 @@ class Joined(Func):
     output_field = TextField()
 
 
-class TableSQL(Expression):
-    """SQL over the columns of the query's base table, written as text; ``{table}`` stands for
-    the table's alias, which follows the table into subqueries (as a column's would).
+class StoredVector(Expression):
+    """A stored ``tsvector`` column of the queryset's own table that no model declares.
 
-    The PostgreSQL search writes its conditions and scores this way: they use the columns
-    that search/migrations/0002_stored_vectors.py adds and no model has, and a search builds
-    a dozen of them, which as trees of expressions took longer to build and compile (about
-    20 ms a search) than the database took to answer. Values are always parameters; the text
-    search configurations are literals from ``TEXT_SEARCH_CONFIGS`` (never from input), so
-    that the planner folds the constant parts.
+    search/migrations/0002_stored_vectors.py adds ``search_english`` and ``search_romanian``
+    to the four searched tables (PostgreSQL only: SQLite has no ``tsvector``, so they cannot
+    be model fields). This names one of them, qualified by the table's alias in the query,
+    which follows the table into subqueries as a column's would. It is used like a
+    ``SearchVectorField``: in ``SearchRank`` and with ``SearchVectorExact`` (``@@``).
     """
 
-    def __init__(self, sql, params=(), output_field=None):
-        super().__init__(output_field=output_field or FloatField())
-        self.sql, self.params, self.alias = sql, tuple(params), None
+    output_field = SearchVectorField()
+
+    def __init__(self, column):
+        super().__init__()
+        self.column, self.alias = column, None
 
     def resolve_expression(self, query=None, *args, **kwargs):
         clone = self.copy()
@@ -49,6 +50,5 @@ class TableSQL(Expression):
         return clone
 
     def as_sql(self, compiler, connection, **extra_context):
-        return self.sql.replace("{table}", compiler.quote_name_unless_alias(self.alias)), list(
-            self.params
-        )
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []

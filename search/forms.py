@@ -96,6 +96,11 @@ class SearchForm(forms.Form):
         required=False,
         label="Kind",
     )
+    exact = forms.BooleanField(
+        required=False,
+        label="Exact words",
+        help_text="No corrected spellings, no other names of a place.",
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         # A query longer than the limit is cut (and the reader told), not refused; the form

@@ -55,9 +55,12 @@ class SearchResults:
     Slicing loads the records of just that slice, in one query per kind.
     """
 
-    def __init__(self, backend, query, refs=(), capped=()):
+    def __init__(self, backend, query, refs=(), capped=(), reading=None):
         self.backend = backend
+        #: What was searched (place names widened, corrections made).
         self.query = query
+        #: How the reader's query was read (search.spelling.Reading), when it was searched.
+        self.reading = reading
         self.refs = list(refs)
         #: Kinds that had more than MAX_RESULTS_PER_KIND hits (only the best are listed).
         self.capped = list(capped)

@@ -1,4 +1,4 @@
-"""Text helpers shared by both search backends: folding, query parsing, snippets.
+"""Text helpers shared by both search backends: folding and query parsing.
 
 ``fold`` is the one definition of "the same letter for search": SQLite calls it from SQL (it
 is registered on every SQLite connection as ``fold``), and both backends use it to decide which
@@ -8,8 +8,6 @@ words of a snippet to mark.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 
 #: Longest query used, in characters; longer input is cut to this and the reader is told.
 MAX_QUERY_LENGTH = 200
@@ -72,14 +70,28 @@ def fold(text):
 
 @dataclass(frozen=True)
 class Term:
-    """A word or a quoted phrase of the query: as typed (NFC) and folded."""
+    """A word or a quoted phrase of the query: as typed (NFC) and folded.
+
+    ``forms`` are the written forms looked for instead of ``text`` when the term stands for
+    more than itself: every name of a place (search.places). Empty: just ``text``.
+    """
 
     text: str
     folded: str
+    forms: tuple = ()
 
     @property
     def is_phrase(self):
         return " " in self.folded
+
+    @property
+    def alternatives(self):
+        """What to look for, as written: the forms, or the term itself."""
+        return self.forms or (self.text,)
+
+    @property
+    def folded_alternatives(self):
+        return tuple(dict.fromkeys(fold(form) for form in self.alternatives))
 
 
 @dataclass(frozen=True)
@@ -114,34 +126,32 @@ class ParsedQuery:
 
     @property
     def words(self):
-        """The folded words of every term, phrases split into their words."""
+        """The folded words of every term and of its alternatives, phrases split into their
+        words: the words a snippet marks."""
         words = []
-        for term in self.terms:
-            for word in term.split():
-                if word not in words:
-                    words.append(word)
+        for group in self.groups:
+            for term in group.include:
+                for alternative in term.folded_alternatives:
+                    for word in alternative.split():
+                        if word not in words:
+                            words.append(word)
         return words
 
-    def websearch_text(self):
-        """The query again in ``websearch_to_tsquery`` syntax, built from the parsed terms.
-
-        PostgreSQL then sees exactly the terms the other backend sees (cut to the same
-        limits); it is passed as a query parameter, never spliced into SQL.
-        """
-        parts = []
-        for group in self.groups:
-            items = [_websearch_term(term) for term in group.include]
-            items += ["-" + _websearch_term(term) for term in group.exclude]
-            parts.append(" ".join(items))
-        return " or ".join(parts)
-
-
-def _websearch_term(term):
-    return f'"{term.text}"' if term.is_phrase else term.text
+    def replace(self, terms):
+        """A copy with some terms replaced: ``terms`` maps a Term to its replacement."""
+        groups = [
+            Group(
+                tuple(terms.get(term, term) for term in group.include),
+                tuple(terms.get(term, term) for term in group.exclude),
+            )
+            for group in self.groups
+        ]
+        return ParsedQuery(raw=self.raw, groups=groups, notes=list(self.notes))
 
 
 def parse_query(raw, *, was_cut=False):
-    """Parse ``raw`` the way ``websearch_to_tsquery`` reads it, within the limits.
+    """Parse ``raw`` the way web search boxes (and ``websearch_to_tsquery``) read a query,
+    within the limits.
 
     Words must all match; ``"a phrase"`` matches those words in that order; ``-word``
     excludes; ``or`` between terms offers alternatives. Punctuation is ignored. ``was_cut``
@@ -193,99 +203,3 @@ def parse_query(raw, *, was_cut=False):
         else:
             query.notes.append("Your search has no letters or digits to look for.")
     return query
-
-
-# ---------------------------------------------------------------------------------------------
-# Snippets
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    marked: bool = False
-
-
-@lru_cache(maxsize=16384)
-def _fold_word(word):
-    return fold(word)
-
-
-# Cached: a page's snippets test the same few hundred words against the same query words, and
-# the near-spelling comparison (SequenceMatcher) took a third of a second for a page of 20
-# hits and three query words.
-@lru_cache(maxsize=16384)
-def _word_matches(word, term):
-    """Whether a folded ``word`` of the text answers a folded query word ``term``.
-
-    Substrings (how SQLite matches), shared stems (how PostgreSQL's stemmers match:
-    "occupations" marks "occupation"), and near spellings (the trigram fallback:
-    "ciorenescu" marks "Ciorănescu").
-    """
-    if word == term or word.startswith(term) or (len(term) >= 3 and term in word):
-        return True
-    if len(term) >= 5:
-        stem = max(4, len(term) - 3)
-        if word[:stem] == term[:stem]:
-            return True
-    if len(term) >= MIN_FUZZY_LENGTH and abs(len(word) - len(term)) <= 3:
-        return SequenceMatcher(None, word, term).ratio() >= 0.8
-    return False
-
-
-@lru_cache(maxsize=32768)
-def _is_match(word, words):
-    """Whether a word of the text (as written) answers one of the folded query ``words``."""
-    folded = _fold_word(word)
-    return any(_word_matches(folded, term) for term in words)
-
-
-def _window(text, first, length):
-    """(start, end) of about ``length`` characters of ``text`` around position ``first``."""
-    start, end = 0, len(text)
-    if len(text) > length:
-        start = max(0, first - length // 4)
-        if start:
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first else start
-        end = min(len(text), start + length)
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            end = space if space > start else end
-    return start, end
-
-
-def snippet(text, words, length=SNIPPET_LENGTH):
-    """Cut ``text`` to about ``length`` characters around its first match; mark matching words.
-
-    Returns a list of ``Segment``; templates escape each segment and wrap marked ones in
-    ``<mark>``, so nothing of ``text`` is ever trusted as HTML.
-    """
-    text = text or ""
-    words = tuple(words)
-    marks, start, end = [], None, None
-    for match in WORD.finditer(text):
-        if end is not None and match.start() >= end:
-            break  # past the part shown: the rest need not be marked
-        if _is_match(match.group(), words):
-            marks.append((match.start(), match.end()))
-            if start is None:
-                start, end = _window(text, match.start(), length)
-    if start is None:
-        start, end = _window(text, 0, length)
-
-    segments = [Segment("…")] if start else []
-    position = start
-    for mark_start, mark_end in marks:
-        if mark_end <= start or mark_start >= end:
-            continue
-        mark_start, mark_end = max(mark_start, start), min(mark_end, end)
-        if mark_start > position:
-            segments.append(Segment(text[position:mark_start]))
-        segments.append(Segment(text[mark_start:mark_end], marked=True))
-        position = mark_end
-    if position < end:
-        segments.append(Segment(text[position:end]))
-    if end < len(text):
-        segments.append(Segment("…"))
-    return segments

@@ -4,8 +4,7 @@ from django.views.generic import ListView
 
 from archive.views import PageRangeMixin, ReadOnlyMixin
 
-from . import backends
-from .backends import get_backend
+from .backends import base, get_backend
 from .forms import SearchForm
 from .results import KIND_PLURALS
 from .text import parse_query
@@ -31,6 +30,7 @@ class SearchView(ReadOnlyMixin, PageRangeMixin, ListView):
                 document=data["document"],
                 language=data["language"],
                 kind=data["kind"],
+                exact=data["exact"],
             )
         return super().get(request, *args, **kwargs)
 
@@ -40,10 +40,25 @@ class SearchView(ReadOnlyMixin, PageRangeMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         capped = getattr(self.results, "capped", [])
+        reading = getattr(self.results, "reading", None)
         context.update(
             form=self.form,
             query=self.query,
+            reading=reading,
             capped=[KIND_PLURALS[kind] for kind in capped],
-            max_per_kind=backends.MAX_RESULTS_PER_KIND,
+            max_per_kind=base.MAX_RESULTS_PER_KIND,
         )
+        if reading is not None and reading.changed:
+            context.update(self.alternative_searches(reading))
         return context
+
+    def alternative_searches(self, reading):
+        """The query strings of the same search with the exact words, and with the
+        corrected words typed in."""
+        exact = self.request.GET.copy()
+        exact.pop("page", None)
+        exact["exact"] = "on"
+        corrected = self.request.GET.copy()
+        corrected.pop("page", None)
+        corrected["q"] = reading.corrected_text
+        return {"exact_search": exact.urlencode(), "corrected_search": corrected.urlencode()}

@@ -19,7 +19,7 @@ from annotations.models import (
     Visibility,
 )
 from archive.models import Passage
-from search import backends
+from search.backends import base as backends
 from search.text import MAX_QUERY_LENGTH, fold
 from tests.factories import list_reference, make_document, make_passage, make_reference
 
@@ -453,8 +453,8 @@ def test_query_count_does_not_grow_with_hits(client, scholar, count, django_asse
     _records(scholar, count)
     # Session, user, permissions (4); the documents for the filter (1); four kinds found (4);
     # one page of records, references with their listings (5); on PostgreSQL, a savepoint
-    # around the search, its release and the trigram threshold (3).
-    limit = 17 if connection.vendor == "postgresql" else 14
+    # around the search, its release, its settings and which of its words the archive has (4).
+    limit = 18 if connection.vendor == "postgresql" else 14
     client.force_login(scholar)
     with django_assert_max_num_queries(limit):
         response = search(client, "okapi")
@@ -464,3 +464,80 @@ def test_query_count_does_not_grow_with_hits(client, scholar, count, django_asse
     client.logout()
     with django_assert_max_num_queries(limit - 4):
         search(client, "okapi", page=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Misspelt words (search.spelling): on both databases
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_misspelt_word_is_corrected_and_the_reader_told(client):
+    document = make_document(language="en")
+    passage = make_passage(document, text="The Zbrucz was the border of Podolia.")
+    response = search(client, "Zbrucs")
+    assert found(response) == [("passage", passage)]
+    reading = response.context["reading"]
+    assert reading.corrections == [("Zbrucs", "zbrucz")]
+    html = html_of(response)
+    assert "Showing results for" in html and "“zbrucz”" in html
+    # The reader can search the words as typed instead: nothing is corrected then.
+    assert 'href="?q=Zbrucs&amp;exact=on">Search for “Zbrucs” as typed</a>' in html
+    exact = search(client, "Zbrucs", exact="on")
+    assert found(exact) == [] and exact.context["reading"].corrections == []
+    assert "Showing results for" not in html_of(exact)
+
+
+def test_a_correction_is_at_most_two_edits_and_one_for_short_words(client):
+    make_passage(make_document(language="en"), text="Podolia and Zbrucz and Iasi.")
+    assert search(client, "Pdolja").context["reading"].corrections == [("Pdolja", "podolia")]
+    # Three edits from any word of the archive: not corrected, nothing found.
+    response = search(client, "Pdoljq")
+    assert found(response) == [] and response.context["reading"].corrections == []
+    # Up to five letters: one edit at most.
+    assert search(client, "Iazi").context["reading"].corrections == [("Iazi", "iasi")]
+    assert search(client, "Izzi").context["reading"].corrections == []
+
+
+def test_a_word_only_in_someone_elses_private_note_is_never_offered(client, scholar):
+    passage = make_passage(make_document(language="en"), text="A plain passage.")
+    annotate(passage, scholar, "The Quagmirical register", visibility=Visibility.PRIVATE)
+    response = search(client, "Quagmiricol")
+    assert found(response) == []
+    assert response.context["reading"].corrections == []
+    assert "quagmirical" not in html_of(response).lower()
+    client.force_login(scholar)
+    response = search(client, "Quagmiricol")
+    assert response.context["reading"].corrections == [("Quagmiricol", "quagmirical")]
+    assert [kind for kind, _ in found(response)] == ["annotation"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Place names (search.places): on both databases
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["Czernowitz", "Chernovtsy", "Черновцы", "cernauti"])
+def test_a_place_is_searched_under_every_name(client, articles, q):
+    named = passages_containing("cernauti") | passages_containing("chernivtsi")
+    assert named
+    response = search(client, q)
+    assert named <= found_passages(response)
+    assert response.context["reading"].variants[0][1].name == "Chernivtsi"
+    html = html_of(response)
+    assert "Also searched for every name of Chernivtsi:" in html
+    assert "Search only for the words as typed" in html
+
+
+def test_a_place_name_searched_exactly_finds_only_itself(client, articles):
+    response = search(client, "Czernowitz", exact="on")
+    assert found_passages(response) == passages_containing("czernowitz")
+    assert response.context["reading"].variants == []
+
+
+def test_an_excluded_place_excludes_every_name(client):
+    document = make_document(language="en")
+    kept = make_passage(document, text="The railway to Lviv.")
+    make_passage(document, text="The railway to Chișinău.")
+    make_passage(document, text="The railway to Kishinev.")
+    response = search(client, "railway -Kishinev")
+    assert found(response) == [("passage", kept)]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from search.text import MAX_QUERY_LENGTH, MAX_TERMS, fold, parse_query, snippet
+from search.snippets import snippet
+from search.text import MAX_QUERY_LENGTH, MAX_TERMS, fold, parse_query
 
 
 def marked(segments):
@@ -59,7 +60,6 @@ def test_words_all_required():
     query = parse_query("Soviet  occupation")
     assert query.is_searchable
     assert query.terms == ["soviet", "occupation"]
-    assert query.websearch_text() == "Soviet occupation"
 
 
 def test_phrase_exclusion_and_alternatives():
@@ -69,7 +69,6 @@ def test_phrase_exclusion_and_alternatives():
     assert [term.folded for term in first.include] == ["northern bukovina"]
     assert [term.folded for term in first.exclude] == ["hertsa"]
     assert [term.folded for term in second.include] == ["herta"]
-    assert query.websearch_text() == '"Northern Bukovina" -Hertsa or Herța'
     assert query.words == ["northern", "bukovina", "herta"]
 
 
@@ -118,9 +117,9 @@ def test_too_many_words_keeps_the_first():
     assert any(f"first {MAX_TERMS} words" in note for note in query.notes)
 
 
-def test_quotes_and_backslashes_cannot_escape_the_websearch_text():
+def test_quotes_and_backslashes_are_not_part_of_any_term():
     query = parse_query("a\\b ' ; DROP TABLE x; -- \"")
-    assert query.websearch_text() == "a b DROP TABLE x"
+    assert [term.text for term in query.groups[0].include] == ["a", "b", "DROP", "TABLE", "x"]
 
 
 # ---------------------------------------------------------------------------------------------
