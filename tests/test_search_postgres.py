@@ -369,6 +369,17 @@ def test_the_words_table_follows_every_write(scholar):
     assert words("zoltanic", "wrongly") == {("zoltanic", ""), ("wrongly", "")}
 
 
+def test_an_update_that_leaves_the_text_alone_does_not_read_it():
+    passage = make_passage(make_document(language="en"), text="Zbrucz.")
+    Word.objects.filter(word="zbrucz").delete()
+    # A change counter bumped on every passage (a catalogue change): the row trigger's WHEN
+    # is false, so the text is not split again.
+    Passage.objects.filter(pk=passage.pk).touch_all()
+    assert words("zbrucz") == set()
+    Passage.objects.filter(pk=passage.pk).update(text="Zbrucz again.")
+    assert words("zbrucz") == {("zbrucz", "en")}
+
+
 def test_a_misspelt_word_is_corrected_to_the_nearest_word_of_the_archive(
     articles, django_assert_num_queries
 ):
