@@ -1,5 +1,7 @@
 """The search's shared text helpers: folding, query parsing, snippets (no database)."""
 
+import re
+
 import pytest
 
 from search.snippets import snippet
@@ -158,3 +160,25 @@ def test_snippet_leaves_markup_as_text():
     segments = snippet("<b>Chișinău</b> & <script>", ["chisinau"])
     assert joined(segments) == "<b>Chișinău</b> & <script>"
     assert marked(segments) == ["Chișinău"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The PostgreSQL query text (to_tsquery syntax), built from words only
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tsquery_text_keeps_the_query_s_logic():
+    from search.backends.postgres import tsquery_text
+
+    query = parse_query('"Northern Bukovina" -Hertsa or Soviet')
+    assert tsquery_text(query) == "(((Northern <-> Bukovina)) & !((Hertsa))) | (((Soviet)))"
+
+
+@pytest.mark.parametrize("raw", ["a & b | !c", "x:* <-> (y)", "' OR 1=1 --", "a\\b"])
+def test_tsquery_text_holds_no_operator_the_reader_typed(raw):
+    from search.backends.postgres import tsquery_text
+
+    text = tsquery_text(parse_query(raw))
+    assert set(re.findall(r"\w+", text)) <= set(re.findall(r"\w+", raw))
+    # Every operator in it is one the search put there, around words.
+    assert re.fullmatch(r"[\w ()&|]+", text), text
