@@ -145,14 +145,35 @@ def _store_tags(annotation, tags, *, new):
         )
 
 
-#: Checked by ``full_clean`` otherwise with a query each, and already known here: the related
-#: rows were loaded by the caller, the span was checked by ``target_fields`` (the database's
-#: CHECK constraint stays as the backstop), and a new UUID primary key is unique.
-TRUSTED = {"exclude": ["tags", "passage", "author", "parent"], "validate_unique": False}
+#: What ``full_clean`` would otherwise check with a query each, and is already known here: the
+#: related rows were loaded by the caller (forms and importers pass model instances), a span was
+#: checked against its passage by ``target_fields``, the services check a cross-reference's one
+#: destination and a piece of evidence's one source themselves (``_check_sources``), and a new
+#: UUID primary key is unique. The database's foreign keys and CHECK constraints stay as the
+#: backstop. Field validation (lengths, choices) still runs.
+RELATED = {
+    Annotation: ["tags", "passage", "author", "parent"],
+    DisputedClaim: ["passage", "author"],
+    CrossReference: ["passage", "author", "to_passage", "to_reference", "to_link"],
+    Evidence: ["claim", "reference", "link"],
+}
 
 
-def _clean(annotation):
-    annotation.full_clean(**TRUSTED, validate_constraints=False)
+def _clean(record):
+    """Validate ``record``'s own fields, without the queries of what is known (``RELATED``)."""
+    record.full_clean(
+        exclude=RELATED[type(record)], validate_unique=False, validate_constraints=False
+    )
+
+
+def _check_sources(evidence):
+    """Each piece of evidence cites one source: a catalogue reference or an external link (the
+    ``evidence_cites_one_source`` constraint, checked here without a query)."""
+    for item in evidence:
+        if (item.get("reference") is None) == (item.get("link") is None):
+            raise ValidationError(
+                "Evidence cites one source: a catalogue reference or an external link."
+            )
 
 
 def _lock(model, pk):
@@ -390,15 +411,16 @@ def create_flag(*, user, target, category, statement, evidence=()):
     if not can_create(user):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
+    _check_sources(evidence)
     with transaction.atomic(), reversion.create_revision(atomic=False):
         claim = DisputedClaim(
             author=user, category=category, statement=unix_newlines(statement), **fields
         )
-        claim.full_clean()
+        _clean(claim)
         claim.save()
         for item in evidence:
             row = Evidence(claim=claim, **item)
-            row.full_clean()
+            _clean(row)
             row.save()
         _revision(user, "Flagged as disputed")
         touch(claim.passage.document_id, passages=[claim.passage_id])
@@ -459,7 +481,7 @@ def create_crossref(
         crossref = CrossReference(
             author=user, relation=relation, note=note, **fields, **destination
         )
-        crossref.full_clean()
+        _clean(crossref)
         crossref.save()
         _revision(user, "Cross-reference created")
         touch(*_crossref_documents(crossref), passages=_crossref_passages(crossref))
