@@ -427,6 +427,7 @@ def create_flag(*, user, target, category, statement, evidence=()):
     if not can_create(user):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
+    evidence = list(evidence)
     _check_sources(evidence)
     with transaction.atomic(), reversion.create_revision(atomic=False):
         claim = DisputedClaim(
