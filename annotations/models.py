@@ -98,6 +98,16 @@ class Tag(models.Model):
         return (self.name,)
 
 
+class RowManager(models.Manager):
+    """The base manager of the scholarly records (Django's related lookups, ``save()``,
+    deletions, and django-reversion's check that a record exists before its revision is saved):
+    rows by primary key, without the default ordering, which for annotations joins the passage
+    and the document to order a single row (docs/performance.md, "Service writes")."""
+
+    def get_queryset(self):
+        return super().get_queryset().order_by()
+
+
 class VersionedQuerySet(models.QuerySet):
     """Reads shared by the scholarly records."""
 
@@ -164,9 +174,11 @@ class Annotation(Target):
     modified = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
+    rows = RowManager()
 
     class Meta(Target.Meta):
         ordering = ["passage__document", "passage__order", "start", "created"]
+        base_manager_name = "rows"
         permissions = [("moderate_annotation", "Can hide, publish and mark annotations as spam")]
         indexes = [models.Index(fields=["author", "-modified"], name="annotation_author_recent")]
 

@@ -111,8 +111,13 @@ def unix_newlines(value):
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _tag_names(names):
+    """Tag names as stored: trimmed, lower case, at most 60 characters, each once, in order."""
+    return sorted({name.strip().lower()[:60] for name in names if name and name.strip()})
+
+
 def _tags(names):
-    cleaned = sorted({name.strip().lower()[:60] for name in names if name and name.strip()})
+    cleaned = _tag_names(names)
     if not cleaned:
         return []
     # The tags that exist in one query; only new ones one by one.
@@ -127,37 +132,68 @@ def _version_with_tags(annotation):
     reversion.add_to_revision(annotation)
 
 
-def _store_tags(annotation, tags, *, new):
-    """Write the annotation's tag rows: only the rows that change, straight into the through
-    table (no m2m signals: the caller adds the one version, with the tags, to the revision)."""
+def _store_tags(annotation, tags):
+    """Write a new annotation's tag rows straight into the through table (no m2m signals: the
+    caller adds the one version, with the tags, to the revision)."""
     through = Annotation.tags.through
-    wanted = {tag.pk for tag in tags}
-    current = (
-        set()
-        if new
-        else set(through.objects.filter(annotation=annotation).values_list("tag_id", flat=True))
+    if tags:
+        through.objects.bulk_create([through(annotation=annotation, tag=tag) for tag in tags])
+
+
+def _replace_tags(annotation, names):
+    """Give ``annotation`` (its tags prefetched) the tags ``names``, writing only the rows that
+    change, then read them again into its prefetch cache, so that the version its ``save()``
+    adds holds them. Unchanged tags cost no statement."""
+    current = {tag.name: tag for tag in annotation.tags.all()}
+    wanted = _tag_names(names)
+    if sorted(current) == wanted:
+        return
+    through = Annotation.tags.through
+    removed = [tag.pk for name, tag in current.items() if name not in wanted]
+    added = _tags([name for name in wanted if name not in current])
+    if removed:
+        through.objects.filter(annotation=annotation, tag_id__in=removed).delete()
+    if added:
+        through.objects.bulk_create([through(annotation=annotation, tag=tag) for tag in added])
+    annotation.refresh_from_db(fields=["tags"])  # empties the prefetch cache, no query
+    prefetch_related_objects([annotation], "tags")
+
+
+#: What ``full_clean`` would otherwise check with a query each, and is already known here: the
+#: related rows were loaded by the caller (forms and importers pass model instances), a span was
+#: checked against its passage by ``target_fields``, the services check a cross-reference's one
+#: destination and a piece of evidence's one source themselves (``_check_sources``), and a new
+#: UUID primary key is unique. The database's foreign keys and CHECK constraints stay as the
+#: backstop. Field validation (lengths, choices) still runs.
+RELATED = {
+    Annotation: ["tags", "passage", "author", "parent"],
+    DisputedClaim: ["passage", "author"],
+    CrossReference: ["passage", "author", "to_passage", "to_reference", "to_link"],
+    Evidence: ["claim", "reference", "link"],
+}
+
+
+def _clean(record):
+    """Validate ``record``'s own fields, without the queries of what is known (``RELATED``)."""
+    record.full_clean(
+        exclude=RELATED[type(record)], validate_unique=False, validate_constraints=False
     )
-    if current - wanted:
-        through.objects.filter(annotation=annotation, tag_id__in=current - wanted).delete()
-    if wanted - current:
-        through.objects.bulk_create(
-            [through(annotation=annotation, tag_id=pk) for pk in sorted(wanted - current)]
-        )
 
 
-#: Checked by ``full_clean`` otherwise with a query each, and already known here: the related
-#: rows were loaded by the caller, the span was checked by ``target_fields`` (the database's
-#: CHECK constraint stays as the backstop), and a new UUID primary key is unique.
-TRUSTED = {"exclude": ["tags", "passage", "author", "parent"], "validate_unique": False}
+def _check_sources(evidence):
+    """Each piece of evidence cites one source: a catalogue reference or an external link (the
+    ``evidence_cites_one_source`` constraint, checked here without a query)."""
+    for item in evidence:
+        if (item.get("reference") is None) == (item.get("link") is None):
+            raise ValidationError(
+                "Evidence cites one source: a catalogue reference or an external link."
+            )
 
 
-def _clean(annotation):
-    annotation.full_clean(**TRUSTED, validate_constraints=False)
-
-
-def _lock(model, pk):
+def _lock(model, pk, *prefetch):
     """The record, its row locked; with its passage, document and author (for the change
-    counter and the version's description) from the same query, their rows not locked."""
+    counter and the version's description) from the same query, their rows not locked; and
+    the relations ``prefetch`` names, read after it."""
     related = ["passage__document", "author"]
     if model is CrossReference:
         related.append("to_passage")
@@ -165,6 +201,7 @@ def _lock(model, pk):
         model.objects.select_for_update(of=("self",))
         .select_related(*related)
         .defer("passage__document__source_text")
+        .prefetch_related(*prefetch)
         .get(pk=pk)
     )
 
@@ -258,7 +295,7 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
         _clean(annotation)
         tags = _tags(tags)
         annotation.save()
-        _store_tags(annotation, tags, new=True)
+        _store_tags(annotation, tags)
         _version_with_tags(annotation)
         _revision(user, "Created")
         touch(annotation.passage.document_id, passages=[annotation.passage_id])
@@ -268,7 +305,8 @@ def create_annotation(*, user, target, body, motivation, visibility, tags=(), pa
 def update_annotation(*, annotation, user, data, base_version):
     """Apply ``data`` (body, motivation, visibility, tags, target) if nobody saved meanwhile."""
     with transaction.atomic(), reversion.create_revision(atomic=False):
-        current = _lock(Annotation, annotation.pk)
+        # Its tags too: the version holds them, and an edit writes only those that change.
+        current = _lock(Annotation, annotation.pk, "tags")
         old_document_id, old_passage_id = current.passage.document_id, current.passage_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not edit this annotation.")
@@ -286,8 +324,7 @@ def update_annotation(*, annotation, user, data, base_version):
         _clean(current)
         if "tags" in data:
             # Before the save, so that the version it adds holds the new tags.
-            _store_tags(current, _tags(data["tags"]), new=False)
-            prefetch_related_objects([current], "tags")
+            _replace_tags(current, data["tags"])
         current.save()
         _revision(user, data.get("comment") or "Edited")
         touch(
@@ -390,15 +427,17 @@ def create_flag(*, user, target, category, statement, evidence=()):
     if not can_create(user):
         raise PermissionDenied("Only scholars can flag disputed claims.")
     fields = target_fields(target)
+    evidence = list(evidence)
+    _check_sources(evidence)
     with transaction.atomic(), reversion.create_revision(atomic=False):
         claim = DisputedClaim(
             author=user, category=category, statement=unix_newlines(statement), **fields
         )
-        claim.full_clean()
+        _clean(claim)
         claim.save()
         for item in evidence:
             row = Evidence(claim=claim, **item)
-            row.full_clean()
+            _clean(row)
             row.save()
         _revision(user, "Flagged as disputed")
         touch(claim.passage.document_id, passages=[claim.passage_id])
@@ -459,7 +498,7 @@ def create_crossref(
         crossref = CrossReference(
             author=user, relation=relation, note=note, **fields, **destination
         )
-        crossref.full_clean()
+        _clean(crossref)
         crossref.save()
         _revision(user, "Cross-reference created")
         touch(*_crossref_documents(crossref), passages=_crossref_passages(crossref))

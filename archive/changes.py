@@ -5,7 +5,7 @@ The catalogue owns the counters; the apps that write about its documents call in
 of ``annotations.services`` calls :func:`touch` with the documents and passages it
 changes (a cross-reference touches both ends), inside its transaction, so the new counts become
 visible together with the change: the document's counter keys the anonymous whole page, each
-passage's counter (``archive.models.Passage.change_count``) keys its cached fragments. A
+passage's counter (``archive.models.PassageChanges``) keys its cached fragments. A
 catalogue change (a moderator correcting a record in the admin, an import) can show on any
 reading view — a reference is listed by several documents, a translation on its original — so
 every save or delete of a catalogue record touches every document and every passage
@@ -26,16 +26,32 @@ import uuid
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Document, DocumentChanges, Passage
+from .models import Document, DocumentChanges, Passage, PassageChanges
+
+# The counters are bumped by upserts (``INSERT … ON CONFLICT DO UPDATE``, in PostgreSQL and
+# SQLite alike), which the ORM cannot say with an increment: one statement a counter, or one for
+# all the passages of a set of documents. A counter row is narrow, so a bump rewrites nothing
+# else (see ``PassageChanges``).
 
 
-def _upsert_sql():
-    table = connection.ops.quote_name(DocumentChanges._meta.db_table)
+def _upsert_sql(model, key):
+    table = connection.ops.quote_name(model._meta.db_table)
     return (
-        f"INSERT INTO {table} (document_id, count, token) VALUES (%s, 1, %s) "
-        f"ON CONFLICT (document_id) DO UPDATE SET count = {table}.count + 1, "
-        "token = EXCLUDED.token"
+        f"INSERT INTO {table} ({key}, count, token) VALUES (%s, 1, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET count = {table}.count + 1, token = EXCLUDED.token"
     )
+
+
+def _upsert(model, key, ids):
+    """Bump the counters of ``ids`` in id order (one statement each)."""
+    ids = sorted({pk for pk in ids if pk is not None})
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if len(ids) == 1:
+            cursor.execute(_upsert_sql(model, key), (ids[0], _token()))
+        else:
+            cursor.executemany(_upsert_sql(model, key), [(pk, _token()) for pk in ids])
 
 
 def _token():
@@ -48,19 +64,34 @@ def touch(*document_ids, passages=()):
     """Bump the counters of these documents and passages (ids); call inside the write's
     transaction.
 
-    Counters are updated in id order, so that two writes touching the same two documents
-    take their row locks in the same order and cannot deadlock.
+    Counters are updated in id order, passages first, so that two writes touching the same
+    rows take their locks in the same order and cannot deadlock.
     """
-    for pk in sorted({pk for pk in passages if pk is not None}):
-        Passage.objects.filter(pk=pk).touch_all()
-    ids = sorted({pk for pk in document_ids if pk is not None})
-    if not ids:
-        return
+    _upsert(PassageChanges, "passage_id", passages)
+    _upsert(DocumentChanges, "document_id", document_ids)
+
+
+def touch_passages(document_ids=None):
+    """Bump the counter of every passage of these documents (of all, if None) in one
+    statement; the passages share the token drawn for it."""
+    counters = connection.ops.quote_name(PassageChanges._meta.db_table)
+    passages = connection.ops.quote_name(Passage._meta.db_table)
+    params = [_token()]
+    where = "true"
+    if document_ids is not None:
+        ids = sorted(set(document_ids))
+        if not ids:
+            return
+        where = f"document_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
     with connection.cursor() as cursor:
-        if len(ids) == 1:
-            cursor.execute(_upsert_sql(), (ids[0], _token()))
-        else:
-            cursor.executemany(_upsert_sql(), [(pk, _token()) for pk in ids])
+        cursor.execute(
+            f"INSERT INTO {counters} (passage_id, count, token) "
+            f"SELECT id, 1, %s FROM {passages} WHERE {where} "
+            f"ON CONFLICT (passage_id) DO UPDATE SET count = {counters}.count + 1, "
+            "token = EXCLUDED.token",
+            params,
+        )
 
 
 def touch_counts(counts):
@@ -81,7 +112,7 @@ def touch_counts(counts):
 def touch_all():
     """Bump every document's and every passage's counter (a catalogue change can show on any
     page and in any passage)."""
-    Passage.objects.touch_all()
+    touch_passages()
     touch(*Document.objects.values_list("pk", flat=True))
 
 
@@ -127,7 +158,7 @@ def connect(app_config):
     """Touch every document when a record of the catalogue (``app_config``'s models, but the
     counters themselves) is saved or deleted."""
     for model in app_config.get_models(include_auto_created=True):
-        if model is DocumentChanges:
+        if model in (DocumentChanges, PassageChanges):
             continue
         label = model._meta.label_lower
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"changes.save.{label}")

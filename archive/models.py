@@ -8,7 +8,6 @@ import uuid
 
 import reversion
 from django.db import models
-from django.db.models import F
 from django.urls import reverse
 
 #: A document's descriptive metadata (Dublin Core: description, creator, provenance, source,
@@ -180,18 +179,12 @@ class PassageQuerySet(models.QuerySet):
     def for_document(self, document):
         return self.filter(document=document)
 
-    def touch_all(self):
-        """Bump the change counter of these passages, in one statement; call inside the
-        write's transaction. ``update()`` on a versioned model, because the counter is not
-        versioned (``Passage`` excludes it)."""
-        return self.update(change_count=F("change_count") + 1, change_token=uuid.uuid4())
-
 
 class PassageManager(DocumentPartManager.from_queryset(PassageQuerySet)):
     pass
 
 
-@reversion.register(exclude=["change_count", "change_token"])
+@reversion.register(exclude=["change_token"])
 class Passage(models.Model):
     """One paragraph, quotation or list item: a line of the received text, exactly."""
 
@@ -208,13 +201,9 @@ class Passage(models.Model):
     text = models.TextField()
     #: Line number in the received text, from 1.
     line_number = models.PositiveIntegerField()
-    #: How many times what is shown on or beside this passage has changed: every write of
-    #: scholarship on it bumps it in its transaction, and the reading room's fragments of the
-    #: passage are cached under it (not versioned: a counter, not content).
-    #: Not serialised: cache state, not catalogue data (not in fixtures, dumps or versions).
-    change_count = models.PositiveBigIntegerField(default=0, editable=False, serialize=False)
-    #: Drawn afresh with every bump, so that a count that comes round again (a restored
-    #: backup, a rolled-back test) never meets a fragment of another history.
+    #: Drawn when the passage is made (``loaddata`` included), so that the fragments of a
+    #: passage never touched since (no ``PassageChanges`` row) are not those of another
+    #: database's or another test's passage. Not serialised: cache state, not catalogue data.
     change_token = models.UUIDField(default=uuid.uuid4, editable=False, serialize=False)
 
     objects = PassageManager()
@@ -242,8 +231,13 @@ class Passage(models.Model):
 
     @property
     def fragment_version(self):
-        """What the reading room's cached fragments of this passage are keyed on."""
-        return f"{self.change_count}.{self.change_token.hex}"
+        """What the reading room's cached fragments of this passage are keyed on: its own
+        token and its change counter (read with ``select_related("change_counter")``)."""
+        try:
+            counter = self.change_counter
+        except PassageChanges.DoesNotExist:
+            return f"{self.change_token.hex}.0"
+        return f"{self.change_token.hex}.{counter.count}.{counter.token.hex}"
 
     @property
     def catalogue_id(self):
@@ -492,6 +486,34 @@ class DocumentLink(models.Model):
         return (self.document.slug, self.link.catalogue_id)
 
     natural_key.dependencies = ["archive.document", "archive.externallink"]
+
+
+class PassageChanges(models.Model):
+    """How many times what is shown on or beside a passage has changed: every write of
+    scholarship on it bumps it in its transaction (``archive.changes.touch``), and the reading
+    room's fragments of the passage are cached under it, with a random token drawn afresh with
+    every bump so that a count that comes round again (a restored backup, a rolled-back test)
+    never meets a fragment of another history.
+
+    A table of its own rather than columns of ``Passage``: a passage row carries its text's
+    stored search vectors and three GIN indexes, and updating it rewrote all of them on every
+    scholarly write (docs/performance.md, "Service writes"). Not versioned: a counter.
+    """
+
+    passage = models.OneToOneField(
+        Passage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="change_counter",
+    )
+    count = models.PositiveBigIntegerField(default=0)
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = "passage change counter"
+
+    def __str__(self):
+        return f"{self.passage_id}: {self.count}"
 
 
 class DocumentChanges(models.Model):

@@ -197,7 +197,7 @@ def build_reading(document, scholarship=None):
     made beforehand.
     """
     sections = list(document.sections.order_by("order"))
-    passages = list(document.passages.order_by("order"))
+    passages = list(document.passages.select_related("change_counter").order_by("order"))
     notes = list(document.notes.order_by("passage__order", "offset"))
     listed_references = list(
         document.listed_references.select_related("reference").order_by("role", "order")

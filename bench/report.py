@@ -29,17 +29,7 @@ def table(summary):
             f"| {row['queries'] if row['queries'] is not None else '—'} | {row['page_bytes']:,} "
             f"| {row['wire_bytes']:,.0f} | {row['rss_mb']:.0f} | {row['db_connections']} |"
         )
-    writes = summary["writes"]
-    lines += [
-        "",
-        "| service write (in-process, committed) | count | p50 ms | p95 ms | p99 ms | queries |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, row in writes.items():
-        lines.append(
-            f"| `{name}` | {row['count']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
-            f"| {row['queries']} |"
-        )
+    lines += ["", *writes_table(summary["writes"])]
     browser = summary.get("browser")
     if browser:
         lines += [
@@ -57,6 +47,26 @@ def table(summary):
                 f"| {row['all_wire_bytes'] / 1000:.0f} | {row['elements']:,.0f} |"
             )
     return "\n".join(lines)
+
+
+def writes_table(writes):
+    """The services' writes beside the floor measured in the same run (bench/perf_services.py):
+    one row per write and ``synchronous_commit`` setting."""
+    lines = [
+        "| service write (in-process, committed) | synchronous_commit | count | p50 ms "
+        "| p95 ms | over the floor, p50 ms | × floor | CPU p50 ms | statements |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for phase in ("synchronous_commit_on", "synchronous_commit_off"):
+        setting = phase.rsplit("_", 1)[1]
+        for name, row in writes[phase].items():
+            label = "floor: bare `INSERT` + `COMMIT`" if name == "floor" else f"`{name}`"
+            lines.append(
+                f"| {label} | {setting} | {row['count']} | {row['p50_ms']} | {row['p95_ms']} "
+                f"| {row.get('overhead_p50_ms', '—')} | {row.get('times_floor', 1.0)} "
+                f"| {row['cpu_p50_ms']} | {row['queries']} |"
+            )
+    return lines
 
 
 def write_doc(summary):

@@ -9,7 +9,7 @@
 3. Drives each page with wrk from this machine: throughput with several connections, latency
    with one; samples every worker's resident memory (/proc) and the server's connections
    (``pg_stat_activity``) meanwhile; asks each page once for its SQL query count.
-4. Times the services' writes in-process (bench/perf_services.py).
+4. Times the services' writes in-process against the write floor (bench/perf_services.py).
 5. Writes the figures, the command and the load average into docs/performance.md (between
    the ``bench:results`` markers) and the raw figures to /tmp/archive-bench/results.json.
 
@@ -463,9 +463,10 @@ def in_chromium(options, data):
 
 
 def service_writes(options):
-    log("Service writes (in-process, PostgreSQL)")
+    """The services' writes against the write floor, in-process (bench/perf_services.py)."""
+    log("Service writes (in-process, PostgreSQL), against the floor")
     out = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "perf_services.py"), str(options.writes)],
+        [PYTHON, str(ROOT / "bench" / "perf_services.py"), "--rounds", str(options.writes)],
         cwd=ROOT,
         env=env_for(options.database_url),
         capture_output=True,
@@ -473,8 +474,12 @@ def service_writes(options):
         check=True,
     ).stdout
     writes = json.loads(next(x for x in out.splitlines() if x.startswith("BENCH "))[6:])
-    for name, figures in writes.items():
-        log(f"  {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+    for phase in ("synchronous_commit_on", "synchronous_commit_off"):
+        for name, figures in writes[phase].items():
+            log(
+                f"  {phase} {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+                f"over the floor {figures.get('overhead_p50_ms', 0)} ms"
+            )
     return writes
 
 
@@ -512,7 +517,7 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--writes", type=int, default=300, help="service writes to time")
+    parser.add_argument("--writes", type=int, default=300, help="rounds of service writes")
     parser.add_argument("--scale", type=float, default=1.0, help="if the data must be made")
     parser.add_argument(
         "--reading",

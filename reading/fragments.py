@@ -1,7 +1,7 @@
 """Each passage's rendered text-with-marks and margin summary, cached under its change counter.
 
 The reading page asks the cache for every passage's fragments at once; only the passages
-whose counter moved since (``archive.models.Passage.change_count``, bumped by every write of
+whose counter moved since (``archive.models.PassageChanges``, bumped by every write of
 ``annotations.services`` that touches the passage, inside its transaction) are rendered
 again, from a fixed number of queries whatever their number. Fragments differ by audience:
 the public sees published public annotations, a signed-in scholar also their own.

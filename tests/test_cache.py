@@ -239,6 +239,11 @@ def test_touch_all_and_cache_key(articles):
     counter = DocumentChanges.objects.get(document=english)
     assert counter.count == 2
     assert changes.cache_key(english) == f"reading:{english.pk}:2:{counter.token.hex}"
+    # Every passage's counter too, in one statement each time, all with that time's token.
+    passages = english.passages.select_related("change_counter")
+    assert {passage.change_counter.count for passage in passages} == {2}
+    assert len({passage.change_counter.token for passage in passages}) == 1
+    assert passages[0].fragment_version.endswith(f".2.{passages[0].change_counter.token.hex}")
 
 
 def test_cache_settings_from_a_url():

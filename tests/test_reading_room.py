@@ -25,7 +25,10 @@ def annotate(user, passage, body="A note", **target):
 
 
 def counters(document):
-    return dict(document.passages.values_list("order", "change_count"))
+    return {
+        order: count or 0
+        for order, count in document.passages.values_list("order", "change_counter__count")
+    }
 
 
 def fresh(client, document):
@@ -221,10 +224,15 @@ def test_bad_input_is_a_clear_4xx_never_an_error(client, english, path, status):
 
 
 def test_passage_counter_is_not_versioned(lead, scholar):
+    import reversion
     from reversion.models import Version
 
+    from archive.models import PassageChanges
+
     annotate(scholar, lead)
+    assert PassageChanges.objects.get(passage=lead).count == 1
+    assert not reversion.is_registered(PassageChanges)
     assert not Version.objects.get_for_model(Passage).exists() or all(
-        "change_count" not in version.field_dict
+        "change_token" not in version.field_dict
         for version in Version.objects.get_for_model(Passage)
     )

@@ -22,7 +22,7 @@ from annotations.models import (
     Tag,
 )
 from annotations.services import ANNOTATION_CONTENT_FIELDS, target_fields, unix_newlines
-from archive.changes import touch_counts
+from archive.changes import touch_counts, touch_passages
 from archive.models import Document, Passage
 
 #: The tables a generation fills, by the names its report gives them.
@@ -257,7 +257,7 @@ class BulkWriter:
     def save_counters(self):
         # Where each service write adds one to the counter, a batch adds its writes at once;
         # the passages of the documents it wrote on are bumped in one statement.
-        Passage.objects.filter(document_id__in=list(self.touched)).touch_all()
+        touch_passages(list(self.touched))
         touch_counts(self.touched)
         self.touched.clear()
 
