@@ -17,6 +17,7 @@ from django.utils import timezone
 from archive.changes import touch
 
 from .models import (
+    Anchoring,
     Annotation,
     CrossReference,
     DisputedClaim,
@@ -87,6 +88,8 @@ def target_fields(target):
         )
     except SelectorError as error:
         raise ValidationError(str(error), code="bad_selector") from error
+    # Written now, on the revision the passage belongs to.
+    placed = {"written_on": target.passage.revision, "anchoring": Anchoring.WRITTEN}
     if span is None:
         return {
             "passage": target.passage,
@@ -95,6 +98,7 @@ def target_fields(target):
             "suffix": "",
             "start": None,
             "end": None,
+            **placed,
         }
     return {
         "passage": target.passage,
@@ -103,6 +107,7 @@ def target_fields(target):
         "suffix": span.suffix,
         "start": span.start,
         "end": span.end,
+        **placed,
     }
 
 

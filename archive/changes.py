@@ -52,7 +52,7 @@ def touch(*document_ids, passages=()):
     take their row locks in the same order and cannot deadlock.
     """
     for pk in sorted({pk for pk in passages if pk is not None}):
-        Passage.objects.filter(pk=pk).touch_all()
+        Passage.all_revisions.filter(pk=pk).touch_all()
     ids = sorted({pk for pk in document_ids if pk is not None})
     if not ids:
         return
@@ -81,7 +81,7 @@ def touch_counts(counts):
 def touch_all():
     """Bump every document's and every passage's counter (a catalogue change can show on any
     page and in any passage)."""
-    Passage.objects.touch_all()
+    Passage.all_revisions.touch_all()
     touch(*Document.objects.values_list("pk", flat=True))
 
 
