@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel
 
 from archive.changes import touch
 from archive.importers.revision import MatchKind
-from archive.models import Document
+from archive.models import Document, Passage
 from archive.signals import revision_received
 
 from .models import Anchoring, Annotation, CrossReference, DisputedClaim
@@ -371,7 +371,8 @@ def reattach_orphan(*, item, user, target):
         current, end = _locked_orphan(item, user)
         old_passage = getattr(current, f"{end}passage")
         passage = target.passage
-        if passage.document_id != old_passage.document_id or not passage.current:
+        current_ones = Passage.objects.filter(document=old_passage.document_id)  # current only
+        if not current_ones.filter(pk=passage.pk).exists():
             raise ValidationError(
                 "Choose a passage of the current revision of the orphan's own document."
             )

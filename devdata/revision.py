@@ -79,9 +79,7 @@ def generate_annotations(document, user, *, count, seed=1940):
             words = list(WORDS.finditer(passage.text))
             first = rng.randrange(len(words))
             last = min(len(words) - 1, first + rng.randrange(12))
-            target = TargetData(
-                passage=passage, start=words[first].start(), end=words[last].end()
-            )
+            target = TargetData(passage=passage, start=words[first].start(), end=words[last].end())
         made.append(
             create_annotation(
                 user=user,

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         received = received_date(received) if received is not None else None
         if options["revision_of"] is not None:
             return self.import_revision(options, received)
-        missing = [f"--{name}" for name in ("language", "title") if not options[name]]
+        missing = [f"--{name}" for name in ("language", "title") if options[name] is None]
         if missing:
             raise CommandError(f"the following arguments are required: {', '.join(missing)}")
         importer = ArticleImporter(
