@@ -84,6 +84,19 @@ def carry_span(old_text, new_text, start, end):
     return (new_start, new_end) if new_start < new_end else None
 
 
+def trim(text, span, quote):
+    """``span`` without the whitespace at an edge where ``quote`` has none (a diff may carry
+    a neighbouring space into it)."""
+    if span is None:
+        return None
+    start, end = span
+    while start < end and text[start].isspace() and not quote[:1].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace() and not quote[-1:].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
 def find_quote(text, exact, prefix, suffix):
     """Every start of ``exact`` in ``text`` with its prefix before and suffix after."""
     starts, position = [], text.find(exact)
@@ -147,7 +160,7 @@ class Anchorer:
 
     def fuzzy(self, old, new, exact, start, end):
         if new is not None:
-            span = self.carry(old.text, new.text, start, end)
+            span = trim(new.text, self.carry(old.text, new.text, start, end), exact)
             if span and fuzz.ratio(exact, new.text[span[0] : span[1]]) >= FUZZY_SIMILARITY:
                 return Placement(Anchoring.FUZZY, new, span)
         if len(exact) < SEARCH_MIN_LENGTH:

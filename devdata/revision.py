@@ -1,6 +1,7 @@
 """A revised English article, made from the received one by named edits, and the measure of how
 the scholarship re-anchors on it (docs/importer.md, "Revisions")."""
 
+import importlib.util
 import random
 import re
 import time
@@ -132,3 +133,71 @@ def timed(function, *args, **kwargs):
 
 def is_generated(item):
     return isinstance(item, Annotation) and item.body.startswith("Generated note ")
+
+
+def carry_with_diff_match_patch(old_text, new_text, start, end):
+    """``annotations.anchoring.carry_span`` with diff-match-patch instead of rapidfuzz: a
+    semantic diff of the two passages and ``diff_xIndex`` for each offset."""
+    from diff_match_patch import diff_match_patch  # the bench extra: measured, not used
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    diffs = dmp.diff_main(old_text, new_text)
+    dmp.diff_cleanupSemantic(diffs)
+    new_start, new_end = dmp.diff_xIndex(diffs, start), dmp.diff_xIndex(diffs, end)
+    return (new_start, new_end) if new_start < new_end else None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One end of one item as it stood before the revision."""
+
+    pk: object
+    generated: bool
+    selectors: dict
+
+
+def snapshot_ends(document):
+    """Every end of the document's scholarship, before the revision."""
+    from annotations.anchoring import DESTINATION, SOURCE, selectors
+    from annotations.models import CrossReference, DisputedClaim
+
+    ends = []
+    for model in (Annotation, DisputedClaim, CrossReference):
+        for item in model.objects.select_related(
+            "passage", "to_passage" if model is CrossReference else "passage"
+        ):
+            for end in (SOURCE, DESTINATION) if model is CrossReference else (SOURCE,):
+                passage = getattr(item, f"{end}passage")
+                if passage is None or passage.document_id != document.pk:
+                    continue
+                if model is Annotation and item.parent_id:
+                    continue
+                ends.append(Snapshot(item.pk, is_generated(item), selectors(item, end)))
+    return ends
+
+
+def compare_libraries(ends, matches):
+    """Place every end with each library's way of carrying a span through an edited passage;
+    return {library: ({origin: Tally}, seconds)}."""
+    from annotations.anchoring import Anchorer, Move, carry_span
+
+    libraries = [("rapidfuzz", carry_span)]
+    if importlib.util.find_spec("diff_match_patch") is not None:  # the bench extra
+        libraries.append(("diff-match-patch", carry_with_diff_match_patch))
+    results = {}
+    for library, carry in libraries:
+        anchorer = Anchorer.from_matches(matches, carry=carry)
+        tallies = {"demo": Tally(), "generated": Tally()}
+        started = time.perf_counter()
+        for end in ends:
+            placement = anchorer.place(**end.selectors)
+            old = end.selectors["exact"] or end.selectors["passage"].text
+            new = ""
+            if placement.passage is not None:
+                span = placement.span or (0, len(placement.passage.text))
+                new = placement.passage.text[span[0] : span[1]]
+            move = Move(None, "", placement.anchoring, old, new)
+            tallies["generated" if end.generated else "demo"].add(move)
+        results[library] = (tallies, time.perf_counter() - started)
+    return results

@@ -265,3 +265,57 @@ def test_a_moderator_reattaches_or_retires_an_orphan(articles, scholar, moderato
     )
     with pytest.raises(ValidationError):
         retire_orphan(item=retired, user=moderator, note="again")
+
+
+ROMANIAN = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"
+
+
+@pytest.mark.django_db
+def test_every_page_still_works_after_a_revision(client, articles, demo, scholar, tmp_path):
+    """The other apps read the current revision; an orphan's own pages name its old one."""
+    english = Document.objects.get(slug=ENGLISH)
+    deleted = english.passages.get(text__startswith=DELETED)
+    orphan = create_annotation(
+        user=scholar,
+        target=TargetData(passage=deleted, exact="signed a secret convention"),
+        body="On the deleted paragraph.",
+        motivation="commenting",
+        visibility="public",
+    )
+    import_revision(revised_file(tmp_path), "--revision-of", ENGLISH)
+    orphan.refresh_from_db()
+    assert orphan.passage.get_absolute_url().endswith(f"p-{deleted.order}/?revision=1")
+    client.force_login(scholar)
+    for url in (
+        "/documents/",
+        f"/documents/{ENGLISH}/",
+        f"/documents/{ROMANIAN}/",
+        f"/documents/{ROMANIAN}/compare/",
+        f"/documents/{ENGLISH}.json",
+        "/documents.json",
+        "/search/?q=Entente",
+        "/annotations/",
+        f"/annotations/{orphan.pk}/",
+        f"/annotations/{orphan.pk}.jsonld",
+        f"/documents/{ENGLISH}/p-1/panel/",
+        f"/documents/{ENGLISH}/p-{deleted.order}/panel/?revision=1",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    texts = [p["text"] for p in client.get(f"/documents/{ENGLISH}.json").json()["passages"]]
+    assert len(texts) == 76 and not any(text.startswith(DELETED) for text in texts)
+
+
+@pytest.mark.django_db
+def test_the_measurement_balances_and_rolls_back(articles, demo):
+    before = state()
+    out = StringIO()
+    call_command("measure_reanchoring", "--generated", "40", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "demo       |   28 |    23 |     4 (4) |       1" in lines
+    generated = next(line for line in lines if line.startswith("generated  |"))
+    assert "UNBALANCED" not in out.getvalue()
+    ends, exact, fuzzy, orphans = (int(part.split()[0]) for part in generated.split("|")[1:])
+    assert ends == 40 == exact + fuzzy + orphans
+    assert lines[-1] == "Rolled back: the database is as it was."
+    assert state() == before

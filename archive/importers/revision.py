@@ -35,7 +35,9 @@ from .plaintext import parse
 
 #: Two passages that are not identical are the same passage edited when their texts are at
 #: least this similar (rapidfuzz ``fuzz.ratio``, 0–100). Measured on the revised English
-#: article (docs/importer.md): edited passages score 84–99, unrelated ones 31–58.
+#: article (docs/importer.md): its four edited passages score 97.7–99.9 against their old
+#: texts; no two different passages of the article (over 80 characters, 2,628 pairs) score
+#: above 50.3.
 EDITED_SIMILARITY = 70
 
 #: The parts a revision supersedes, in the order they are built.

@@ -15,8 +15,10 @@ from archive.models import Document
 from devdata.demo import ENGLISH
 from devdata.revision import (
     ENGLISH_SOURCE,
+    compare_libraries,
     generate_annotations,
     revised_text,
+    snapshot_ends,
     tally,
     timed,
 )
@@ -42,6 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         text = (SOURCES / ENGLISH_SOURCE).read_text(encoding="utf-8")
         revised = revised_text(text)
         if options["write_revision"]:
@@ -63,6 +66,7 @@ class Command(BaseCommand):
         if english.revision != 1:
             raise CommandError("The English article is already revised in this database.")
         made = generate_annotations(english, scholar, count=generated)
+        ends = snapshot_ends(english)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "000_7b11acfc32eec4c2-revised.txt"
             path.write_text(revised, encoding="utf-8")
@@ -72,6 +76,12 @@ class Command(BaseCommand):
         (result,) = [r for r in report.results if isinstance(r, anchoring.AnchoringReport)]
         tallies = tally(result.moves, {item.pk for item in made})
         self.stdout.write(f"import and re-anchoring: {seconds:.2f} s")
+        if self.verbosity > 1:
+            for move in result.moves:
+                if move.anchoring != "exact":
+                    self.stdout.write(
+                        f"  {move.anchoring}: {move.old_quote!r} -> {move.new_quote!r}"
+                    )
         self.stdout.write("origin     | ends | exact | fuzzy (quote as expected) | orphans")
         for origin, counted in tallies.items():
             self.stdout.write(
@@ -79,3 +89,11 @@ class Command(BaseCommand):
                 f"{counted.fuzzy:>5} ({counted.fuzzy_correct}) | {counted.orphan:>7}"
                 + ("" if counted.balanced else "  UNBALANCED")
             )
+        self.stdout.write("The same ends placed again with each library's span carrying:")
+        for library, (tallies, seconds) in compare_libraries(ends, report.matches).items():
+            for origin, counted in tallies.items():
+                self.stdout.write(
+                    f"{library:<16} {origin:<9} | {counted.before:>4} | {counted.exact:>5} | "
+                    f"{counted.fuzzy:>5} ({counted.fuzzy_correct}) | {counted.orphan:>7}"
+                )
+            self.stdout.write(f"{library:<16} placing {len(ends)} ends: {seconds * 1000:.0f} ms")
