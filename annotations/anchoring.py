@@ -40,6 +40,7 @@ from archive.signals import revision_received
 from .models import Anchoring, Annotation, CrossReference, DisputedClaim
 from .permissions import can_moderate_annotations
 from .selectors import span_at
+from .services import target_fields
 
 #: A span carried through an edited passage must be at least this like its quote
 #: (``fuzz.ratio``, 0–100).
@@ -378,8 +379,6 @@ def _locked_orphan(item, user):
 def reattach_orphan(*, item, user, target):
     """Put an orphan's orphaned end on ``target`` (a ``TargetData`` on a passage of its
     document's current revision), as one revision; it keeps the revision it was written on."""
-    from .services import target_fields
-
     with transaction.atomic():
         current, end = _locked_orphan(item, user)
         old_passage = getattr(current, f"{end}passage")

@@ -319,3 +319,30 @@ def test_the_measurement_balances_and_rolls_back(articles, demo):
     assert ends == 40 == exact + fuzzy + orphans
     assert lines[-1] == "Rolled back: the database is as it was."
     assert state() == before
+
+
+@pytest.mark.django_db
+def test_reverting_to_a_version_before_a_move_keeps_the_target_on_the_new_text(
+    articles, scholar, tmp_path
+):
+    from annotations.services import revert_annotation, update_annotation
+
+    english = Document.objects.get(slug=ENGLISH)
+    typo = english.passages.get(text__contains="would only by peaceful means")
+    annotation = create_annotation(
+        user=scholar,
+        target=TargetData(passage=typo, exact="would only by peaceful means"),
+        body="First words.",
+        motivation="commenting",
+        visibility="public",
+    )
+    import_revision(revised_file(tmp_path), "--revision-of", ENGLISH)
+    annotation = update_annotation(
+        annotation=annotation, user=scholar, data={"body": "Second words."}, base_version=2
+    )
+    first = Version.objects.get_for_object(annotation).last()
+    reverted = revert_annotation(annotation=annotation, user=scholar, version=first)
+    assert reverted.body == "First words."
+    assert reverted.passage.current and reverted.anchoring == Anchoring.FUZZY
+    assert reverted.passage.text[reverted.start : reverted.end] == reverted.exact
+    assert reverted.exact == "would only be settled by peaceful means"
