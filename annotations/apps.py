@@ -7,6 +7,8 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Scholarship"
 
     def ready(self):
+        from . import anchoring
         from .groups import sync_groups_after_migrate
 
         post_migrate.connect(sync_groups_after_migrate, sender=self)
+        anchoring.connect()  # a revised received text re-anchors the scholarship

@@ -217,3 +217,27 @@ class CrossReferenceForm(TargetForm):
             else:
                 data["to_target"] = to_target
         return data
+
+
+class OrphanActionForm(forms.Form):
+    """A moderator's decision on one orphan in the admin's orphan queue: re-attach it to a
+    passage of the current revision (a span when a quote is given), or retire it with a note."""
+
+    kind = forms.ChoiceField(
+        choices=[("annotation", "annotation"), ("flag", "flag"), ("crossref", "cross-reference")]
+    )
+    item = forms.UUIDField()
+    action = forms.ChoiceField(choices=[("reattach", "Re-attach"), ("retire", "Retire")])
+    passage = forms.IntegerField(label="Passage number", required=False, min_value=1)
+    exact = forms.CharField(
+        label="Quoted text (empty: the whole passage)", required=False, strip=False
+    )
+    note = forms.CharField(label="Why it is retired", required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reattach" and not data.get("passage"):
+            self.add_error("passage", "Choose the passage to re-attach it to.")
+        if data.get("action") == "retire" and not (data.get("note") or "").strip():
+            self.add_error("note", "A note is required to retire an orphan.")
+        return data

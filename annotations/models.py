@@ -43,11 +43,31 @@ class ModerationStatus(models.TextChoices):
     SPAM = "spam", "Marked as spam"
 
 
+class Anchoring(models.TextChoices):
+    """Where a target stands after its document's received text was revised
+    (``annotations.anchoring``)."""
+
+    WRITTEN = "written", "As written"
+    EXACT = "exact", "Moved: exact quote"
+    FUZZY = "fuzzy", "Moved: fuzzy match"
+    ORPHAN = "orphan", "Orphan: not found in the new revision"
+    REATTACHED = "reattached", "Re-attached by a moderator"
+    RETIRED = "retired", "Retired orphan"
+
+
+#: The states in which a target sits on another revision than the one it was written on.
+MOVED = (Anchoring.EXACT, Anchoring.FUZZY, Anchoring.REATTACHED)
+#: The states in which a target is left on a superseded revision.
+UNPLACED = (Anchoring.ORPHAN, Anchoring.RETIRED)
+
+
 class Target(models.Model):
     """A passage and, optionally, a span in it, as W3C TextQuote and TextPosition selectors.
 
     A target without ``start``/``end`` is the whole passage. Validated by
-    ``annotations.selectors.resolve_span`` before any write.
+    ``annotations.selectors.resolve_span`` before any write. ``passage`` is where the target
+    stands now: a passage of the current revision, or, for an orphan, the passage of the old
+    revision it is pinned to.
     """
 
     passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="%(class)ss")
@@ -58,6 +78,12 @@ class Target(models.Model):
     #: TextPositionSelector, in code points of the passage text.
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
+    #: The revision of the passage's document that the target was written (or last
+    #: re-targeted by its author) on.
+    written_on = models.PositiveIntegerField(default=1)
+    anchoring = models.CharField(
+        max_length=12, choices=Anchoring.choices, default=Anchoring.WRITTEN
+    )
 
     class Meta:
         abstract = True
@@ -76,6 +102,14 @@ class Target(models.Model):
     def quote(self):
         """The text the target covers."""
         return self.exact if self.is_span else self.passage.text
+
+    @property
+    def has_moved(self):
+        return self.anchoring in MOVED
+
+    @property
+    def is_orphan(self):
+        return self.anchoring in UNPLACED
 
 
 class TagManager(models.Manager):
@@ -346,6 +380,11 @@ class CrossReference(Target):
     to_suffix = models.CharField(max_length=CONTEXT_LENGTH, blank=True)
     to_start = models.PositiveIntegerField(null=True, blank=True)
     to_end = models.PositiveIntegerField(null=True, blank=True)
+    #: As ``written_on`` and ``anchoring``, for a destination passage.
+    to_written_on = models.PositiveIntegerField(default=1)
+    to_anchoring = models.CharField(
+        max_length=12, choices=Anchoring.choices, default=Anchoring.WRITTEN
+    )
     to_reference = models.ForeignKey(
         Reference, null=True, blank=True, on_delete=models.PROTECT, related_name="incoming"
     )

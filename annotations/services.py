@@ -15,8 +15,10 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from archive.changes import touch
+from archive.models import Passage
 
 from .models import (
+    Anchoring,
     Annotation,
     CrossReference,
     DisputedClaim,
@@ -46,6 +48,10 @@ ANNOTATION_CONTENT_FIELDS = (
     "start",
     "end",
 )
+
+
+#: The content fields that are the annotation's target on its passage.
+TARGET_FIELDS = ("exact", "prefix", "suffix", "start", "end")
 
 
 class StaleEdit(Exception):
@@ -87,6 +93,8 @@ def target_fields(target):
         )
     except SelectorError as error:
         raise ValidationError(str(error), code="bad_selector") from error
+    # Written now, on the revision the passage belongs to.
+    placed = {"written_on": target.passage.revision, "anchoring": Anchoring.WRITTEN}
     if span is None:
         return {
             "passage": target.passage,
@@ -95,6 +103,7 @@ def target_fields(target):
             "suffix": "",
             "start": None,
             "end": None,
+            **placed,
         }
     return {
         "passage": target.passage,
@@ -103,6 +112,7 @@ def target_fields(target):
         "suffix": span.suffix,
         "start": span.start,
         "end": span.end,
+        **placed,
     }
 
 
@@ -376,8 +386,13 @@ def revert_annotation(*, annotation, user, version):
         old_document_id, old_passage_id = current.passage.document_id, current.passage_id
         if not can_change_annotation(user, current):
             raise PermissionDenied("You may not revert this annotation.")
+        # A version from before its text was revised stands on a superseded passage: its
+        # selectors fit that passage only, so the target stays where it is now.
+        superseded = Passage.all_revisions.filter(pk=old.get("passage_id"), current=False)
+        keep_target = old.get("passage_id") != current.passage_id and superseded.exists()
         for name in ANNOTATION_CONTENT_FIELDS:
-            setattr(current, name, old[name])
+            if not (keep_target and name in TARGET_FIELDS):
+                setattr(current, name, old[name])
         current.deleted = None
         current.version += 1
         current.save()

@@ -4,13 +4,22 @@ Received text (passage text, headings, original lines, the source and its checks
 read-only here; it changes only by importing a document again.
 """
 
-from django.contrib import admin
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from reversion_compare.admin import CompareVersionAdmin
 
+from .importers.article import ImporterError
+from .importers.revision import RevisionImporter
 from .models import (
     DESCRIPTIVE_FIELDS,
     LINK_RECORD_FIELDS,
@@ -49,6 +58,26 @@ class CatalogueAdmin(GuardedCompareMixin, CompareVersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RevisionForm(forms.Form):
+    text = forms.FileField(label="Revised received text (UTF-8 plain text)")
+    received = forms.DateField(
+        label="Date received", required=False, help_text="YYYY-MM-DD; today when empty"
+    )
+
+
+def import_upload(data, document, user):
+    """Import the uploaded file, under its own name, as the next revision of ``document``."""
+    upload = data["text"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(upload.name).name or "revision.txt")
+        with path.open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        return RevisionImporter(
+            path, revision_of=document.slug, date_received=data["received"], user=user
+        ).run()
 
 
 class PassageInline(admin.TabularInline):
@@ -107,8 +136,57 @@ class DocumentAdmin(CatalogueAdmin):
         "source_text",
     )
 
+    actions = ["import_revision"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(passages_total=Count("passages"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(passages_total=Count("passages", filter=Q(passages__current=True)))
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/revision/",
+                self.admin_site.admin_view(self.revision_view),
+                name="archive_document_revision",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Import a new revision of the received text")
+    def import_revision(self, request, queryset):
+        if len(queryset) != 1:
+            self.message_user(request, "Choose one document to revise.", messages.ERROR)
+            return None
+        return redirect("admin:archive_document_revision", queryset[0].pk)
+
+    def revision_view(self, request, object_id):
+        """Upload a revised received text of a document; its scholarship is re-anchored."""
+        document = self.get_object(request, object_id)
+        if document is None:
+            raise Http404("No such document.")
+        if not self.has_change_permission(request, document):
+            raise PermissionDenied
+        form = RevisionForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = import_upload(form.cleaned_data, document, request.user)
+            except ImporterError as error:
+                form.add_error("text", str(error))
+            else:
+                for line in report.summary()[:2] + [r.summary()[0] for r in report.results]:
+                    self.message_user(request, line, messages.SUCCESS)
+                return redirect("admin:archive_document_change", document.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import a new revision of {document}",
+            "document": document,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/archive/document/revision.html", context)
 
     @admin.display(description="Passages", ordering="passages_total")
     def passage_total(self, obj):
@@ -128,12 +206,25 @@ class SectionAdmin(CatalogueAdmin):
 
 @admin.register(Passage)
 class PassageAdmin(CatalogueAdmin):
-    list_display = ("__str__", "document", "section", "kind", "short_text")
+    list_display = ("__str__", "document", "revision", "current", "section", "kind", "short_text")
     list_select_related = ("document", "section")
-    list_filter = ("document", "kind")
+    list_filter = ("current", "document", "kind")
     search_fields = ("text", "anchor")
-    readonly_fields = ("document", "section", "order", "anchor", "text", "line_number")
-    fields = ("document", "section", "order", "anchor", "kind", "text", "line_number")
+    readonly_fields = (
+        "document",
+        "revision",
+        "current",
+        "section",
+        "order",
+        "anchor",
+        "text",
+        "line_number",
+    )
+    fields = readonly_fields[:3] + ("section", "order", "anchor", "kind", "text", "line_number")
+
+    def get_queryset(self, request):
+        """Every revision's passages: an orphan's links lead to a superseded one."""
+        return Passage.all_revisions.all()
 
     @admin.display(description="Text")
     def short_text(self, obj):

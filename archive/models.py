@@ -57,7 +57,9 @@ class Language(models.TextChoices):
 class DocumentQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("translation_of").annotate(
-            passage_count=models.Count("passages", distinct=True)
+            passage_count=models.Count(
+                "passages", filter=models.Q(passages__current=True), distinct=True
+            )
         )
 
 
@@ -85,12 +87,16 @@ class Document(models.Model):
     licence = models.CharField(max_length=100, blank=True)
     licence_url = models.URLField(max_length=300, blank=True)
     date_received = models.DateField()
-    #: Name of the received file.
+    #: Name of the received file of the current revision.
     source_filename = models.CharField(max_length=255)
-    #: SHA-256 of the received file's bytes, hex.
+    #: SHA-256 of the current revision's received file's bytes, hex.
     checksum = models.CharField(max_length=64)
-    #: The received text, decoded, exactly as received (every passage is a line of it).
+    #: The current revision's received text, decoded, exactly as received (every current
+    #: passage is a line of it). Each received text is also kept, never changed, as a
+    #: ``SourceRevision``; these four fields are the current one's.
     source_text = models.TextField()
+    #: The number of the current ``SourceRevision``: 1 until a revised text is imported.
+    revision = models.PositiveIntegerField(default=1)
     #: The document this one translates (the Romanian text covers the English lead).
     translation_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
@@ -113,6 +119,84 @@ class Document(models.Model):
         return (self.slug,)
 
 
+class SourceRevisionManager(models.Manager):
+    def get_by_natural_key(self, document_slug, number):
+        return self.get(document__slug=document_slug, number=number)
+
+
+@reversion.register()
+class SourceRevision(models.Model):
+    """One received text of a document, kept exactly and never changed: the first import is
+    revision 1, each ``import_article --revision-of`` adds the next."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="revisions")
+    #: From 1, in the order received.
+    number = models.PositiveIntegerField()
+    source_filename = models.CharField(max_length=255)
+    #: SHA-256 of the received file's bytes, hex.
+    checksum = models.CharField(max_length=64)
+    #: The received text, decoded, exactly as received.
+    source_text = models.TextField()
+    date_received = models.DateField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceRevisionManager()
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="sourcerevision_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "checksum"], name="sourcerevision_unique_checksum"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document.catalogue_id} revision {self.number}"
+
+    def natural_key(self):
+        return (self.document.slug, self.number)
+
+    natural_key.dependencies = ["archive.document"]
+
+
+class CurrentRevisionManager(models.Manager):
+    """The parts of the documents' current revisions only.
+
+    The default manager of every revision part, so that each reverse relation
+    (``document.passages``) and each query of the catalogue reads the current text, as it
+    did before there were revisions; ``all_revisions`` reads the superseded ones too, and a
+    foreign key (``annotation.passage``) reaches any part, whatever its revision.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(current=True)
+
+
+class AllRevisionsManager(models.Manager):
+    """The parts of every revision, current or superseded."""
+
+
+class RevisionPart(models.Model):
+    """What a document's parts (sections, passages, notes, its lists) share: the revision of
+    the received text they were parsed from."""
+
+    #: The number of the document's ``SourceRevision`` this part was parsed from.
+    revision = models.PositiveIntegerField(default=1)
+    #: True while that revision is the document's current one; superseded parts stay, for
+    #: reading old revisions and for the scholarship still pinned to them.
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+    def revision_suffix(self):
+        """What a natural key adds to say the revision: nothing for revision 1."""
+        return () if self.revision == 1 else (self.revision,)
+
+
 class SectionKind(models.TextChoices):
     BODY = "body", "Body"
     SEE_ALSO = "see_also", "See also"
@@ -122,15 +206,18 @@ class SectionKind(models.TextChoices):
     EXTERNAL_LINKS = "external_links", "External links"
 
 
-class DocumentPartManager(models.Manager):
-    """Natural keys for records that belong to a document: (document slug, anchor)."""
+class DocumentPartManager(CurrentRevisionManager):
+    """Natural keys for records that belong to a document: (document slug, anchor), and the
+    revision number after them from revision 2 on."""
 
-    def get_by_natural_key(self, document_slug, anchor):
-        return self.get(document__slug=document_slug, anchor=anchor)
+    def get_by_natural_key(self, document_slug, anchor, revision=1):
+        return self.model.all_revisions.db_manager(self.db).get(
+            document__slug=document_slug, anchor=anchor, revision=revision
+        )
 
 
 @reversion.register()
-class Section(models.Model):
+class Section(RevisionPart):
     """A heading of a document; the lead (text before the first heading) has no section."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
@@ -149,12 +236,17 @@ class Section(models.Model):
     line_number = models.PositiveIntegerField()
 
     objects = DocumentPartManager()
+    all_revisions = AllRevisionsManager()
 
     class Meta:
         ordering = ["document", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "order"], name="section_unique_order"),
-            models.UniqueConstraint(fields=["document", "anchor"], name="section_unique_anchor"),
+            models.UniqueConstraint(
+                fields=["document", "revision", "order"], name="section_unique_order"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "revision", "anchor"], name="section_unique_anchor"
+            ),
         ]
 
     def __str__(self):
@@ -164,7 +256,7 @@ class Section(models.Model):
         return f"{self.document.get_absolute_url()}#{self.anchor}"
 
     def natural_key(self):
-        return (self.document.slug, self.anchor)
+        return (self.document.slug, self.anchor, *self.revision_suffix())
 
     natural_key.dependencies = ["archive.document"]
 
@@ -179,13 +271,17 @@ class PassageQuerySet(models.QuerySet):
     def for_document(self, document):
         return self.filter(document=document)
 
+    def of_revision(self, document, number):
+        """The passages of revision ``number`` of ``document`` (use on ``all_revisions``)."""
+        return self.filter(document=document, revision=number)
+
 
 class PassageManager(DocumentPartManager.from_queryset(PassageQuerySet)):
     pass
 
 
 @reversion.register(exclude=["change_token"])
-class Passage(models.Model):
+class Passage(RevisionPart):
     """One paragraph, quotation or list item: a line of the received text, exactly."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages")
@@ -207,25 +303,32 @@ class Passage(models.Model):
     change_token = models.UUIDField(default=uuid.uuid4, editable=False, serialize=False)
 
     objects = PassageManager()
+    all_revisions = PassageQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "order"], name="passage_unique_order"),
-            models.UniqueConstraint(fields=["document", "anchor"], name="passage_unique_anchor"),
+            models.UniqueConstraint(
+                fields=["document", "revision", "order"], name="passage_unique_order"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "revision", "anchor"], name="passage_unique_anchor"
+            ),
         ]
 
     def __str__(self):
         return f"{self.document.catalogue_id} §{self.order}"
 
     def get_absolute_url(self):
-        """The passage page, the permalink of the passage and all its scholarship."""
-        return reverse(
+        """The passage page, the permalink of the passage and all its scholarship (a
+        superseded passage's names its revision)."""
+        url = reverse(
             "reading:passage-detail", kwargs={"slug": self.document.slug, "number": self.order}
         )
+        return url if self.current else f"{url}?revision={self.revision}"
 
     def natural_key(self):
-        return (self.document.slug, self.anchor)
+        return (self.document.slug, self.anchor, *self.revision_suffix())
 
     natural_key.dependencies = ["archive.document"]
 
@@ -244,13 +347,15 @@ class Passage(models.Model):
         return f"{self.document.catalogue_id}#{self.anchor}"
 
 
-class NoteManager(models.Manager):
-    def get_by_natural_key(self, document_slug, marker):
-        return self.get(document__slug=document_slug, marker=marker)
+class NoteManager(CurrentRevisionManager):
+    def get_by_natural_key(self, document_slug, marker, revision=1):
+        return Note.all_revisions.db_manager(self.db).get(
+            document__slug=document_slug, marker=marker, revision=revision
+        )
 
 
 @reversion.register()
-class Note(models.Model):
+class Note(RevisionPart):
     """A footnote: its marker in a passage (``[a]``) and its text, which may be missing."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes")
@@ -263,18 +368,21 @@ class Note(models.Model):
     text = models.TextField(blank=True)
 
     objects = NoteManager()
+    all_revisions = AllRevisionsManager()
 
     class Meta:
         ordering = ["document", "passage__order", "offset"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "marker"], name="note_unique_marker"),
+            models.UniqueConstraint(
+                fields=["document", "revision", "marker"], name="note_unique_marker"
+            ),
         ]
 
     def __str__(self):
         return f"[{self.marker}]"
 
     def natural_key(self):
-        return (self.document.slug, self.marker)
+        return (self.document.slug, self.marker, *self.revision_suffix())
 
     natural_key.dependencies = ["archive.document", "archive.passage"]
 
@@ -381,13 +489,15 @@ class ReferenceRole(models.TextChoices):
     FURTHER_READING = "further_reading", "Further reading"
 
 
-class DocumentReferenceManager(models.Manager):
-    def get_by_natural_key(self, document_slug, role, order):
-        return self.get(document__slug=document_slug, role=role, order=order)
+class DocumentReferenceManager(CurrentRevisionManager):
+    def get_by_natural_key(self, document_slug, role, order, revision=1):
+        return DocumentReference.all_revisions.db_manager(self.db).get(
+            document__slug=document_slug, role=role, order=order, revision=revision
+        )
 
 
 @reversion.register()
-class DocumentReference(models.Model):
+class DocumentReference(RevisionPart):
     """A reference as listed by a document, in the document's order."""
 
     document = models.ForeignKey(
@@ -401,12 +511,14 @@ class DocumentReference(models.Model):
     order = models.PositiveIntegerField()
 
     objects = DocumentReferenceManager()
+    all_revisions = AllRevisionsManager()
 
     class Meta:
         ordering = ["document", "role", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["document", "role", "order"], name="documentreference_unique_order"
+                fields=["document", "revision", "role", "order"],
+                name="documentreference_unique_order",
             ),
         ]
 
@@ -414,7 +526,7 @@ class DocumentReference(models.Model):
         return f"{self.document.catalogue_id} {self.get_role_display()} {self.order}"
 
     def natural_key(self):
-        return (self.document.slug, self.role, self.order)
+        return (self.document.slug, self.role, self.order, *self.revision_suffix())
 
     natural_key.dependencies = ["archive.document", "archive.reference"]
 
@@ -457,13 +569,15 @@ class ExternalLink(models.Model):
         return (self.catalogue_id,)
 
 
-class DocumentLinkManager(models.Manager):
-    def get_by_natural_key(self, document_slug, link_catalogue_id):
-        return self.get(document__slug=document_slug, link__catalogue_id=link_catalogue_id)
+class DocumentLinkManager(CurrentRevisionManager):
+    def get_by_natural_key(self, document_slug, link_catalogue_id, revision=1):
+        return DocumentLink.all_revisions.db_manager(self.db).get(
+            document__slug=document_slug, link__catalogue_id=link_catalogue_id, revision=revision
+        )
 
 
 @reversion.register()
-class DocumentLink(models.Model):
+class DocumentLink(RevisionPart):
     """An external link or See also entry as listed by a document, in order."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="listed_links")
@@ -472,18 +586,21 @@ class DocumentLink(models.Model):
     order = models.PositiveIntegerField()
 
     objects = DocumentLinkManager()
+    all_revisions = AllRevisionsManager()
 
     class Meta:
         ordering = ["document", "link__kind", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "link"], name="documentlink_unique_link"),
+            models.UniqueConstraint(
+                fields=["document", "revision", "link"], name="documentlink_unique_link"
+            ),
         ]
 
     def __str__(self):
         return f"{self.document.catalogue_id} → {self.link.catalogue_id}"
 
     def natural_key(self):
-        return (self.document.slug, self.link.catalogue_id)
+        return (self.document.slug, self.link.catalogue_id, *self.revision_suffix())
 
     natural_key.dependencies = ["archive.document", "archive.externallink"]
 

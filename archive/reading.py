@@ -8,7 +8,17 @@ templates walk without touching the database again.
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .models import LinkKind, PassageKind, ReferenceRole, SectionKind
+from .models import (
+    DocumentLink,
+    DocumentReference,
+    LinkKind,
+    Note,
+    Passage,
+    PassageKind,
+    ReferenceRole,
+    Section,
+    SectionKind,
+)
 
 #: What a structured section lists instead of (or besides) its passages.
 REFERENCE_ROLE_BY_KIND = {
@@ -189,21 +199,42 @@ def section_tree(sections, listed_references, listed_links, notes):
     return nodes, roots
 
 
-def build_reading(document, scholarship=None):
-    """Group the document's records for the reading view.
+def parts_of(document, revision=None):
+    """The querysets of the document's sections, passages, notes and lists: of its current
+    revision, or of revision number ``revision``."""
+    if revision is None or revision == document.revision:
+        return (
+            document.sections,
+            document.passages,
+            document.notes,
+            document.listed_references,
+            document.listed_links,
+        )
+    return tuple(
+        model.all_revisions.filter(document=document, revision=revision)
+        for model in (Section, Passage, Note, DocumentReference, DocumentLink)
+    )
+
+
+def build_reading(document, scholarship=None, revision=None):
+    """Group the document's records for the reading view: its current revision's, or those of
+    revision number ``revision``.
 
     ``scholarship``, when given, supplies for each passage id the Highlight spans to mark in
     its text (``highlights_for``) and what to show beside it (``items_for``), from queries it
     made beforehand.
     """
-    sections = list(document.sections.order_by("order"))
-    passages = list(document.passages.select_related("change_counter").order_by("order"))
-    notes = list(document.notes.order_by("passage__order", "offset"))
+    sections, passages, notes, listed_references, listed_links = parts_of(document, revision)
+    sections = list(sections.order_by("order"))
+    passages = list(passages.select_related("change_counter").order_by("order"))
+    notes = list(notes.order_by("passage__order", "offset"))
     listed_references = list(
-        document.listed_references.select_related("reference").order_by("role", "order")
+        listed_references.select_related("reference").order_by("role", "order")
     )
-    listed_links = list(document.listed_links.select_related("link").order_by("order"))
+    listed_links = list(listed_links.select_related("link").order_by("order"))
 
+    for passage in passages:
+        passage.document = document  # known: no query for each passage's link
     notes_by_passage = {}
     for note in notes:
         notes_by_passage.setdefault(note.passage_id, []).append(note)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -15,9 +16,10 @@ class ArchiveAdminSite(admin.AdminSite):
     index_title = "Moderation"
 
     def get_urls(self):
-        return [path("review/", self.admin_view(self.review_view), name="review")] + (
-            super().get_urls()
-        )
+        return [
+            path("review/", self.admin_view(self.review_view), name="review"),
+            path("orphans/", self.admin_view(self.orphans_view), name="orphans"),
+        ] + super().get_urls()
 
     # The queue is imported when asked for: this module is loaded with the app registry
     # (``ArchiveAdminConfig``), before models can be.
@@ -47,6 +49,22 @@ class ArchiveAdminSite(admin.AdminSite):
             "recent_days": RECENT.days,
         }
         return TemplateResponse(request, "admin/review.html", context)
+
+    def orphans_view(self, request):
+        """The orphan queue: scholarship that a new revision of its text could not place."""
+        if not request.user.has_perm("annotations.moderate_annotation"):
+            raise PermissionDenied("Only moderators handle orphans.")
+        from annotations.orphans import decide, orphan_queue
+
+        if request.method == "POST":
+            decide(request)
+            return redirect("admin:orphans")
+        context = {
+            **self.each_context(request),
+            "title": "Orphan queue",
+            "orphans": orphan_queue()[:QUEUE_LENGTH],
+        }
+        return TemplateResponse(request, "admin/orphans.html", context)
 
 
 class ArchiveAdminConfig(AdminConfig):

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from annotations.permissions import can_create
 from annotations.reading import DocumentScholarship
 from archive import changes
-from archive.models import Document
+from archive.models import Document, Note, Passage, SourceRevision
 from archive.reading import build_reading, split_passage
 from archive.views import RECEIVED_TEXT, ReadOnlyMixin
 
@@ -86,6 +86,29 @@ def documents():
     return Document.objects.defer(*RECEIVED_TEXT)
 
 
+def requested_revision(request, document):
+    """The revision number asked for by ``?revision=N`` (None for the current one); 404 for
+    one the document does not have, 400 for one that is not a number."""
+    value = request.GET.get("revision")
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadRequest("The revision must be a number.") from None
+    if not 1 <= number <= document.revision:
+        raise Http404("This document has no such revision.")
+    return None if number == document.revision else number
+
+
+def revision_context(document, number):
+    """What the pages say of the revisions: nothing for a document never revised (no query)."""
+    if document.revision == 1:
+        return {"shown_revision": None, "revisions": ()}
+    revisions = list(SourceRevision.objects.filter(document=document).defer("source_text"))
+    return {"shown_revision": number or document.revision, "revisions": revisions}
+
+
 class DocumentReadingView(ReadOnlyMixin, DetailView):
     """The text of a document with, beside each passage, a summary of what is said of it."""
 
@@ -122,10 +145,12 @@ class DocumentReadingView(ReadOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        can_annotate = can_create(user)
-        reading = build_reading(self.object)
+        number = requested_revision(self.request, self.object)
+        can_annotate = can_create(user) and number is None
+        reading = build_reading(self.object, revision=number)
         attach_fragments(self.object, reading, user, can_annotate=can_annotate)
         context.update(
+            **revision_context(self.object, number),
             reading=reading,
             translations=list(self.object.translations.defer("source_text")),
             can_annotate=can_annotate,
@@ -140,9 +165,15 @@ class PassageMixin:
     def setup_passage(self):
         self.document = get_object_or_404(documents(), slug=self.kwargs["slug"])
         number = self.kwargs["number"]
+        self.revision = requested_revision(self.request, self.document)
+        passages = (
+            self.document.passages
+            if self.revision is None
+            else Passage.all_revisions.of_revision(self.document, self.revision)
+        )
         nearby = {
             passage.order: passage
-            for passage in self.document.passages.filter(
+            for passage in passages.filter(
                 order__in=(number - 1, number, number + 1)
             ).select_related("section")
         }
@@ -177,7 +208,8 @@ class PassageMixin:
             filtered=filters.is_bound and filters.is_filtered,
             total=count(everything),
             shown=count(passage.scholarship),
-            can_annotate=can_create(user),
+            can_annotate=can_create(user) and self.revision is None,
+            **revision_context(self.document, self.revision),
         )
         return context
 
@@ -200,6 +232,6 @@ class PassageDetailView(ReadOnlyMixin, PassageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         passage = self.passage
-        passage.note_list = list(passage.notes.order_by("offset"))
+        passage.note_list = list(Note.all_revisions.filter(passage=passage).order_by("offset"))
         passage.segments = split_passage(passage, passage.note_list, passage.highlights)
         return context

@@ -132,8 +132,9 @@ def test_importer_class_returns_a_report_and_creates_the_rows(django_assert_max_
     assert (report.sections, report.passages, report.notes) == (28, 76, 1)
     revision = Revision.objects.get()
     assert revision.comment.startswith("Imported 000_7b11acfc32eec4c2.txt (sha256 ")
-    # One version for each record the import created.
-    assert revision.version_set.count() == 1 + 28 + 76 + 1 + 15 + 15 + 14 + 14
+    # One version for each record the import created (the document, its source revision 1,
+    # sections, passages, the note, references and links, and the lists of both).
+    assert revision.version_set.count() == 1 + 1 + 28 + 76 + 1 + 15 + 15 + 14 + 14
     assert (report.references_created, report.references_reused) == (15, 0)
     assert (report.links_created, report.links_reused) == (14, 0)
     assert report.summary() == ENGLISH_REPORT

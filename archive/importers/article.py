@@ -22,6 +22,7 @@ from archive.models import (
     Passage,
     Reference,
     Section,
+    SourceRevision,
 )
 
 from .plaintext import parse
@@ -126,7 +127,188 @@ def next_number(model, template):
     return max(numbers, default=0) + 1
 
 
-class ArticleImporter:
+def record_revision(document):
+    """Keep the document's received text, as it now holds it, as its revision
+    ``document.revision``."""
+    return SourceRevision.objects.create(
+        document=document,
+        number=document.revision,
+        source_filename=document.source_filename,
+        checksum=document.checksum,
+        source_text=document.source_text,
+        date_received=document.date_received,
+    )
+
+
+class PartsImporter:
+    """Builds a document's parts (sections, passages, notes, its lists of references and links)
+    from a parse, as revision ``document.revision``; each rows' builder is a method, so that a
+    test can make any step fail."""
+
+    def create_parts(self, document, parsed, report):
+        """Create the parts of ``parsed`` as revision ``document.revision`` of ``document``;
+        count them in ``report``; return the passages by order."""
+        sections = self.create_sections(document, parsed.sections)
+        passages = self.create_passages(document, parsed.passages, sections)
+        report.sections, report.passages = len(sections), len(passages)
+        report.notes = self.create_notes(document, parsed.notes, passages)
+        report.references_created, report.references_reused = self.create_references(
+            document, parsed.references
+        )
+        report.links_created, report.links_reused = self.create_links(document, parsed.links)
+        return passages
+
+    def create_sections(self, document, parsed_sections):
+        """Create sections level by level, so that parents exist first; map order to row."""
+        by_order = {}
+        for level in sorted({section.level for section in parsed_sections}):
+            rows = [
+                Section(
+                    document=document,
+                    revision=document.revision,
+                    parent=by_order.get(section.parent),
+                    level=section.level,
+                    order=section.order,
+                    heading=section.heading,
+                    kind=section.kind,
+                    anchor=section.anchor,
+                    line_number=section.line_number,
+                )
+                for section in parsed_sections
+                if section.level == level
+            ]
+            for row in versioned(Section.objects.bulk_create(rows)):
+                by_order[row.order] = row
+        return by_order
+
+    def create_passages(self, document, parsed_passages, sections):
+        """Create passages; map order to row."""
+        rows = versioned(
+            Passage.objects.bulk_create(
+                Passage(
+                    document=document,
+                    revision=document.revision,
+                    section=sections.get(passage.section),
+                    order=passage.order,
+                    anchor=passage.anchor,
+                    kind=passage.kind,
+                    text=passage.text,
+                    line_number=passage.line_number,
+                )
+                for passage in parsed_passages
+            )
+        )
+        return {row.order: row for row in rows}
+
+    def create_notes(self, document, parsed_notes, passages):
+        """Create notes and return how many."""
+        rows = versioned(
+            Note.objects.bulk_create(
+                Note(
+                    document=document,
+                    revision=document.revision,
+                    passage=passages[note.passage],
+                    marker=note.marker,
+                    offset=note.offset,
+                    text=note.text,
+                )
+                for note in parsed_notes
+            )
+        )
+        return len(rows)
+
+    def create_references(self, document, parsed_references):
+        """Create or reuse references and list them; return ``(created, reused)``."""
+        lines = {ref.original_line for ref in parsed_references}
+        known = {}
+        for ref in Reference.objects.filter(original_line__in=lines).order_by("catalogue_id"):
+            known.setdefault(ref.original_line, ref)
+        reused = sum(1 for line in lines if line in known)
+        number = next_number(Reference, REFERENCE_ID)
+        new = []
+        for parsed in parsed_references:
+            if parsed.original_line in known:
+                continue
+            row = Reference(
+                catalogue_id=REFERENCE_ID.format(number),
+                kind=parsed.kind,
+                authors=parsed.authors,
+                editors=parsed.editors,
+                year=parsed.year,
+                date=parsed.date,
+                title=parsed.title,
+                translated_title=parsed.translated_title,
+                periodical=parsed.periodical,
+                publisher=parsed.publisher,
+                place=parsed.place,
+                isbn=parsed.isbn,
+                format=parsed.format,
+                url=parsed.url,
+                archived=parsed.archived,
+                retrieved=parsed.retrieved,
+                language=parsed.language,
+                original_line=parsed.original_line,
+            )
+            known[parsed.original_line] = row
+            new.append(row)
+            number += 1
+        versioned(Reference.objects.bulk_create(new))
+        versioned(
+            DocumentReference.objects.bulk_create(
+                DocumentReference(
+                    document=document,
+                    revision=document.revision,
+                    reference=known[parsed.original_line],
+                    role=parsed.role,
+                    order=parsed.order,
+                )
+                for parsed in parsed_references
+            )
+        )
+        return len(new), reused
+
+    def create_links(self, document, parsed_links):
+        """Create or reuse links and list them; return ``(created, reused)``."""
+        lines = {link.original_line for link in parsed_links}
+        known = {}
+        for link in ExternalLink.objects.filter(original_line__in=lines).order_by("catalogue_id"):
+            known.setdefault((link.original_line, link.kind), link)
+        reused = sum(1 for link in parsed_links if (link.original_line, link.kind) in known)
+        number = next_number(ExternalLink, LINK_ID)
+        new = []
+        for parsed in parsed_links:
+            key = (parsed.original_line, parsed.kind)
+            if key in known:
+                continue
+            row = ExternalLink(
+                catalogue_id=LINK_ID.format(number),
+                kind=parsed.kind,
+                title=parsed.title,
+                site=parsed.site,
+                language=parsed.language,
+                archive_note=parsed.archive_note,
+                remark=parsed.remark,
+                original_line=parsed.original_line,
+            )
+            known[key] = row
+            new.append(row)
+            number += 1
+        versioned(ExternalLink.objects.bulk_create(new))
+        versioned(
+            DocumentLink.objects.bulk_create(
+                DocumentLink(
+                    document=document,
+                    revision=document.revision,
+                    link=known[(parsed.original_line, parsed.kind)],
+                    order=parsed.order,
+                )
+                for parsed in parsed_links
+            )
+        )
+        return len(new), reused
+
+
+class ArticleImporter(PartsImporter):
     """Import one received plain-text file as a Document with its parts, atomically."""
 
     def __init__(
@@ -224,15 +406,9 @@ class ArticleImporter:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment(f"Imported {self.path.name} (sha256 {checksum[:12]}…)")
             document = self.create_document(text, checksum, original)
+            record_revision(document)
             report = ImportReport(document=document, created=True, warnings=parsed.warnings)
-            sections = self.create_sections(document, parsed.sections)
-            passages = self.create_passages(document, parsed.passages, sections)
-            report.sections, report.passages = len(sections), len(passages)
-            report.notes = self.create_notes(document, parsed.notes, passages)
-            report.references_created, report.references_reused = self.create_references(
-                document, parsed.references
-            )
-            report.links_created, report.links_reused = self.create_links(document, parsed.links)
+            self.create_parts(document, parsed, report)
         return report
 
     def create_document(self, text, checksum, original):
@@ -254,147 +430,3 @@ class ArticleImporter:
             source_text=text,
             translation_of=original,
         )
-
-    def create_sections(self, document, parsed_sections):
-        """Create sections level by level, so that parents exist first; map order to row."""
-        by_order = {}
-        for level in sorted({section.level for section in parsed_sections}):
-            rows = [
-                Section(
-                    document=document,
-                    parent=by_order.get(section.parent),
-                    level=section.level,
-                    order=section.order,
-                    heading=section.heading,
-                    kind=section.kind,
-                    anchor=section.anchor,
-                    line_number=section.line_number,
-                )
-                for section in parsed_sections
-                if section.level == level
-            ]
-            for row in versioned(Section.objects.bulk_create(rows)):
-                by_order[row.order] = row
-        return by_order
-
-    def create_passages(self, document, parsed_passages, sections):
-        """Create passages; map order to row."""
-        rows = versioned(
-            Passage.objects.bulk_create(
-                Passage(
-                    document=document,
-                    section=sections.get(passage.section),
-                    order=passage.order,
-                    anchor=passage.anchor,
-                    kind=passage.kind,
-                    text=passage.text,
-                    line_number=passage.line_number,
-                )
-                for passage in parsed_passages
-            )
-        )
-        return {row.order: row for row in rows}
-
-    def create_notes(self, document, parsed_notes, passages):
-        """Create notes and return how many."""
-        rows = versioned(
-            Note.objects.bulk_create(
-                Note(
-                    document=document,
-                    passage=passages[note.passage],
-                    marker=note.marker,
-                    offset=note.offset,
-                    text=note.text,
-                )
-                for note in parsed_notes
-            )
-        )
-        return len(rows)
-
-    def create_references(self, document, parsed_references):
-        """Create or reuse references and list them; return ``(created, reused)``."""
-        lines = {ref.original_line for ref in parsed_references}
-        known = {}
-        for ref in Reference.objects.filter(original_line__in=lines).order_by("catalogue_id"):
-            known.setdefault(ref.original_line, ref)
-        reused = sum(1 for line in lines if line in known)
-        number = next_number(Reference, REFERENCE_ID)
-        new = []
-        for parsed in parsed_references:
-            if parsed.original_line in known:
-                continue
-            row = Reference(
-                catalogue_id=REFERENCE_ID.format(number),
-                kind=parsed.kind,
-                authors=parsed.authors,
-                editors=parsed.editors,
-                year=parsed.year,
-                date=parsed.date,
-                title=parsed.title,
-                translated_title=parsed.translated_title,
-                periodical=parsed.periodical,
-                publisher=parsed.publisher,
-                place=parsed.place,
-                isbn=parsed.isbn,
-                format=parsed.format,
-                url=parsed.url,
-                archived=parsed.archived,
-                retrieved=parsed.retrieved,
-                language=parsed.language,
-                original_line=parsed.original_line,
-            )
-            known[parsed.original_line] = row
-            new.append(row)
-            number += 1
-        versioned(Reference.objects.bulk_create(new))
-        versioned(
-            DocumentReference.objects.bulk_create(
-                DocumentReference(
-                    document=document,
-                    reference=known[parsed.original_line],
-                    role=parsed.role,
-                    order=parsed.order,
-                )
-                for parsed in parsed_references
-            )
-        )
-        return len(new), reused
-
-    def create_links(self, document, parsed_links):
-        """Create or reuse links and list them; return ``(created, reused)``."""
-        lines = {link.original_line for link in parsed_links}
-        known = {}
-        for link in ExternalLink.objects.filter(original_line__in=lines).order_by("catalogue_id"):
-            known.setdefault((link.original_line, link.kind), link)
-        reused = sum(1 for link in parsed_links if (link.original_line, link.kind) in known)
-        number = next_number(ExternalLink, LINK_ID)
-        new = []
-        for parsed in parsed_links:
-            key = (parsed.original_line, parsed.kind)
-            if key in known:
-                continue
-            row = ExternalLink(
-                catalogue_id=LINK_ID.format(number),
-                kind=parsed.kind,
-                title=parsed.title,
-                site=parsed.site,
-                language=parsed.language,
-                archive_note=parsed.archive_note,
-                remark=parsed.remark,
-                original_line=parsed.original_line,
-            )
-            known[key] = row
-            new.append(row)
-            number += 1
-        versioned(ExternalLink.objects.bulk_create(new))
-        versioned(
-            DocumentLink.objects.bulk_create(
-                DocumentLink(
-                    document=document,
-                    link=known[(parsed.original_line, parsed.kind)],
-                    order=parsed.order,
-                )
-                for parsed in parsed_links
-            )
-        )
-        return len(new), reused

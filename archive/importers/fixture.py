@@ -26,6 +26,9 @@ def fixture_records(documents):
     documents.sort(key=lambda doc: doc.catalogue_id)
     by_model = {
         catalogue.Document: documents,
+        catalogue.SourceRevision: catalogue.SourceRevision.objects.filter(document__in=documents)
+        .select_related("document")
+        .order_by("document__catalogue_id", "number"),
         catalogue.Section: catalogue.Section.objects.filter(document__in=documents)
         .select_related("document", "parent")
         .order_by("document__catalogue_id", "order"),
@@ -54,6 +57,9 @@ def fixture_records(documents):
         .select_related("document", "link")
         .order_by("document__catalogue_id", "link__kind", "order"),
     }
+    by_model[catalogue.SourceRevision] = list(by_model[catalogue.SourceRevision])
+    for revision in by_model[catalogue.SourceRevision]:
+        revision.created = dt.datetime.combine(revision.date_received, dt.time(0), tzinfo=dt.UTC)
     by_model[catalogue.Reference] = list(by_model[catalogue.Reference])
     for reference in by_model[catalogue.Reference]:
         reference.authors = [canonical_name(name) for name in reference.authors]

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importers.article import ArticleImporter, ImporterError
+from archive.importers.revision import RevisionImporter
 from archive.models import Language
 
 
@@ -16,15 +17,38 @@ def received_date(value):
         raise CommandError(f"--received must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
+#: Options that describe a new document's record, which a revision does not change.
+REVISION_EXCLUDES = (
+    "title",
+    "slug",
+    "translation_of",
+    "description",
+    "creator",
+    "provenance",
+    "source_url",
+    "licence",
+    "licence_url",
+)
+
+
 class Command(BaseCommand):
     help = "Import a received plain-text article (Wikipedia export) into the catalogue."
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the received text file (UTF-8)")
         parser.add_argument(
-            "--language", required=True, help=f"language code: {', '.join(Language.values)}"
+            "--language",
+            help=f"language code: {', '.join(Language.values)} (with --revision-of: optional, "
+            "and must be the document's)",
         )
-        parser.add_argument("--title", required=True, help="the document's title")
+        parser.add_argument("--title", help="the document's title (not with --revision-of)")
+        parser.add_argument(
+            "--revision-of",
+            default=None,
+            metavar="SLUG",
+            help="import the file as the next revision of this document's received text; its "
+            "scholarship is re-anchored, and the previous revision is kept",
+        )
         parser.add_argument("--slug", default=None, help="default: slugified title")
         parser.add_argument(
             "--translation-of", default=None, help="slug of the document this one translates"
@@ -39,6 +63,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         received = options["received"]
+        received = received_date(received) if received is not None else None
+        if options["revision_of"] is not None:
+            return self.import_revision(options, received)
+        missing = [f"--{name}" for name in ("language", "title") if options[name] is None]
+        if missing:
+            raise CommandError(f"the following arguments are required: {', '.join(missing)}")
         importer = ArticleImporter(
             options["path"],
             language=options["language"],
@@ -51,8 +81,25 @@ class Command(BaseCommand):
             source_url=options["source_url"],
             licence=options["licence"],
             licence_url=options["licence_url"],
-            date_received=received_date(received) if received is not None else None,
+            date_received=received,
         )
+        self.report(importer)
+
+    def import_revision(self, options, received):
+        """``--revision-of``: the document's title, slug and translation stay its own."""
+        given = [f"--{name.replace('_', '-')}" for name in REVISION_EXCLUDES if options[name]]
+        if given:
+            raise CommandError(f"--revision-of keeps the document's record; drop {given[0]}")
+        self.report(
+            RevisionImporter(
+                options["path"],
+                revision_of=options["revision_of"],
+                language=options["language"],
+                date_received=received,
+            )
+        )
+
+    def report(self, importer):
         try:
             report = importer.run()
         except ImporterError as error:
