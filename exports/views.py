@@ -21,7 +21,7 @@ from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.filters import DocumentFilter, ExternalLinkFilter, ReferenceFilter
 from archive.models import Document, Reference
 
-from . import api, citations, oai, w3c
+from . import api, citations, oai, tei, w3c
 
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
 
@@ -255,6 +255,19 @@ def document_cite_bibtex(request, slug):
     document = get_document(slug)
     text = citations.document_bibtex(document, document_url(request, document))
     return text_response(text, citations.BIBTEX_CONTENT_TYPE)
+
+
+# ---------------------------------------------------------------------------
+# TEI P5
+# ---------------------------------------------------------------------------
+
+
+@public_endpoint
+def document_tei(request, slug):
+    """The document as TEI P5: its record, text and lists, and its public scholarship."""
+    document = get_document(slug)
+    data = tei.document_tei(document, url=request.build_absolute_uri)
+    return HttpResponse(data, content_type=tei.CONTENT_TYPE)
 
 
 # ---------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Import one received plain-text article into the catalogue."""
+"""Import one received article into the catalogue: a plain-text file, or a TEI P5 file."""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importers.article import ArticleImporter, ImporterError
+from archive.importers.tei import TeiImporter, looks_like_tei
 from archive.models import Language
 
 
@@ -17,14 +18,22 @@ def received_date(value):
 
 
 class Command(BaseCommand):
-    help = "Import a received plain-text article (Wikipedia export) into the catalogue."
+    help = (
+        "Import a received plain-text article (Wikipedia export) into the catalogue, or a TEI "
+        "P5 file (*.xml, *.tei, or a file that begins with <?xml or <TEI), whose header gives "
+        "what the options do not."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the received text file (UTF-8)")
         parser.add_argument(
-            "--language", required=True, help=f"language code: {', '.join(Language.values)}"
+            "--language",
+            default=None,
+            help=f"language code: {', '.join(Language.values)} (required for plain text)",
         )
-        parser.add_argument("--title", required=True, help="the document's title")
+        parser.add_argument(
+            "--title", default=None, help="the document's title (required for plain text)"
+        )
         parser.add_argument("--slug", default=None, help="default: slugified title")
         parser.add_argument(
             "--translation-of", default=None, help="slug of the document this one translates"
@@ -39,7 +48,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         received = options["received"]
-        importer = ArticleImporter(
+        importer_class = TeiImporter if looks_like_tei(options["path"]) else ArticleImporter
+        if importer_class is ArticleImporter and not (options["language"] and options["title"]):
+            raise CommandError("a plain-text file needs --language and --title")
+        importer = importer_class(
             options["path"],
             language=options["language"],
             title=options["title"],
