@@ -431,4 +431,5 @@ class TeiImporter(ArticleImporter):
                 document, parsed.references
             )
             report.links_created, report.links_reused = self.create_links(document, parsed.links)
+            self.count_link_references(report, parsed.links)
         return report
