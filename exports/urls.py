@@ -16,6 +16,7 @@ urlpatterns = [
         views.document_annotations,
         name="document-annotations",
     ),
+    path(f"{document}annotations/", views.document_scholarship, name="document-scholarship"),
     # Citations
     path("references.json", views.references_csl, name="references-csl"),
     path("references.bib", views.references_bibtex, name="references-bibtex"),
