@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         received = options["received"]
         importer_class = TeiImporter if looks_like_tei(options["path"]) else ArticleImporter
-        if importer_class is ArticleImporter and not (options["language"] and options["title"]):
+        if importer_class is ArticleImporter and None in (options["language"], options["title"]):
             raise CommandError("a plain-text file needs --language and --title")
         importer = importer_class(
             options["path"],
