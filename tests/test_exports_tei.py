@@ -304,6 +304,36 @@ def test_characters_xml_cannot_carry_are_written_as_g_and_read_back(db, tmp_path
     assert Passage.objects.get(document__slug="controls-again").text == passage.text
 
 
+SHAPES = {
+    "a text that begins with a list section": (
+        "== References ==\nDoe, Jane (2001). A Book. Press.\n"
+        '== External links ==\n"Page", from Wikisource\n'
+    ),
+    "notes without a Notes heading, a citation among the links": (
+        "A lead with a note.[a]\n== History ==\n=== Early ===\nText.\n\nIt says:\n\n"
+        "one thing;\nanother thing.\n== External links ==\n"
+        "Ioan Scurtu (2003). Istoria. Editura. ISBN 9789735773779.\n"
+    ),
+    "a heading two levels down, a quotation, a body section after the lists": (
+        "Lead.\n==== Deep ====\nIt reads:\n\nA quotation without a full stop\n"
+        "== See also ==\nSomething\n== Afterword ==\nLast words.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_unusual_shapes_validate_and_import_back_the_same(db, tmp_path, tei_schema, shape):
+    source = tmp_path / "shape.txt"
+    source.write_text(SHAPES[shape], encoding="utf-8")
+    original = ArticleImporter(source, language="en", title="Shape").run().document
+    response = Client().get(reverse("exports:document-tei", kwargs={"slug": "shape"}))
+    assert_valid(tei_schema, etree.fromstring(response.content))
+    exported = tmp_path / "shape.tei.xml"
+    exported.write_bytes(response.content)
+    call_command("import_article", str(exported), "--slug", "shape-again", stdout=io.StringIO())
+    assert comparable(Document.objects.get(slug="shape-again")) == comparable(original)
+
+
 # -- the import ----------------------------------------------------------------------------
 
 
