@@ -207,7 +207,7 @@ def live_articles(transactional_db, live_server, fixture_snapshots):
 @pytest.fixture(scope="session")
 def tei_schema():
     """TEI P5 ``tei_all`` (tests/data/tei), compiled once per test process: compiling it takes
-    2 to 14 s on the project's machine, validating an export a few milliseconds."""
+    about 10 s of CPU on the project's machine, validating an export a few milliseconds."""
     from lxml import etree
 
     return etree.RelaxNG(etree.parse(str(ROOT / "tests" / "data" / "tei" / "tei_all.rng")))
