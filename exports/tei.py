@@ -520,8 +520,9 @@ class TeiExport:
             "exports:flag-jsonld",
         )
         element.append(text_element("note", claim.statement, type="statement"))
-        element.append(text_element("note", claim.get_category_display(), type="category"))
-        element[-1].set("n", claim.category)
+        element.append(
+            text_element("note", claim.get_category_display(), type="category", n=claim.category)
+        )
         status = text_element("note", claim.get_status_display(), type="status", n=claim.status)
         if claim.resolution_note:
             add_text(status, f". {claim.resolution_note}")

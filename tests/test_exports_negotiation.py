@@ -6,7 +6,9 @@ import json
 import pytest
 from django.test import Client
 
+from annotations import services
 from annotations.models import Annotation, CrossReference, DisputedClaim
+from annotations.services import TargetData
 from exports.w3c import JSONLD_CONTENT_TYPE
 
 from .test_exports_w3c import assert_valid
@@ -148,7 +150,7 @@ def test_a_documents_collection_and_its_pages_negotiate_too(client, demo, settin
 
 
 def test_the_collection_page_lists_everything_public_on_the_document(
-    client, demo, django_assert_max_num_queries
+    client, demo, scholar, django_assert_max_num_queries
 ):
     document = demo["ro"]
     total = (
@@ -156,12 +158,23 @@ def test_the_collection_page_lists_everything_public_on_the_document(
         + DisputedClaim.objects.for_document(document).count()
         + CrossReference.objects.live().for_document(document).count()
     )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(f"/documents/{RO}/annotations/")
     text = response.content.decode()
     assert text.count('class="annotation-item"') == total
     for flag in DisputedClaim.objects.for_document(document):
         assert flag.get_absolute_url() in text
+    for passage in document.passages.all():
+        services.create_annotation(
+            user=scholar,
+            target=TargetData(passage=passage),
+            body="More",
+            motivation="commenting",
+            visibility="public",
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/documents/{RO}/annotations/")
+    assert response.content.decode().count('class="annotation-item"') == total + 16
     assert client.get(f"/documents/{RO}/annotations/?page=9").status_code == 404
     assert client.get(f"/documents/{RO}/annotations/?page=x").status_code == 404
     assert client.get("/documents/no-such-document/annotations/").status_code == 404
