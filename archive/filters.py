@@ -1,7 +1,10 @@
 """Filter sets for the public lists; every field is optional and validated by its form field."""
 
+import re
+
 import django_filters
 from django import forms
+from stdnum import isbn
 
 from .models import (
     Document,
@@ -31,6 +34,42 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class IsbnField(forms.CharField):
+    """An ISBN-10 or ISBN-13, hyphens and spaces allowed; cleaned to its compact form."""
+
+    default_error_messages = {
+        "invalid": "Enter an ISBN: 10 or 13 digits (the last of ten may be X), hyphens allowed."
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        compact = isbn.compact(value)
+        if not re.fullmatch(r"\d{9}[\dX]|\d{13}", compact):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return compact
+
+
+class IsbnFilter(django_filters.CharFilter):
+    """References with this ISBN, whether written as ISBN-10 or ISBN-13, with or without
+    hyphens: ``9975-939-36-8`` finds the record whose line says ``978-9975-939-36-2`` and the
+    other way round. A number whose check digit is wrong is looked up as written."""
+
+    field_class = IsbnField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        numbers = {value}
+        if isbn.is_valid(value):
+            thirteen = isbn.compact(isbn.to_isbn13(value))
+            numbers.add(thirteen)
+            if thirteen.startswith("978"):  # only 978 numbers have an ISBN-10
+                numbers.add(isbn.compact(isbn.to_isbn10(thirteen)))
+        return queryset.with_isbn_in(sorted(numbers))
+
+
 class DocumentFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         choices=Language.choices, empty_label="Any language", label="Language"
@@ -58,6 +97,7 @@ class ReferenceFilter(django_filters.FilterSet):
             choices=[("", "With or without"), ("true", "With ISBN"), ("false", "Without ISBN")]
         ),
     )
+    isbn = IsbnFilter(label="ISBN number", max_length=40)
     role = django_filters.ChoiceFilter(
         field_name="document_links__role",
         choices=ReferenceRole.choices,
@@ -68,7 +108,7 @@ class ReferenceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Reference
-        fields = ["q", "kind", "year_min", "year_max", "has_isbn", "role"]
+        fields = ["q", "kind", "year_min", "year_max", "has_isbn", "isbn", "role"]
 
     def filter_has_isbn(self, queryset, name, value):
         if value is None:

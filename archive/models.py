@@ -8,6 +8,8 @@ import uuid
 
 import reversion
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 
 #: A document's descriptive metadata (Dublin Core: description, creator, provenance, source,
@@ -415,6 +417,12 @@ class ReferenceKind(models.TextChoices):
 class ReferenceQuerySet(models.QuerySet):
     def with_isbn(self):
         return self.exclude(isbn="")
+
+    def with_isbn_in(self, numbers):
+        """References whose ISBN, without hyphens and spaces, is one of ``numbers`` (compact,
+        upper-case ``X``); the ISBN stays as written in the record."""
+        compact = Replace(Replace(Upper("isbn"), Value("-"), Value("")), Value(" "), Value(""))
+        return self.alias(compact_isbn=compact).filter(compact_isbn__in=numbers)
 
 
 class ReferenceManager(CatalogueIdManager.from_queryset(ReferenceQuerySet)):

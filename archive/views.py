@@ -1,7 +1,7 @@
 """Public, read-only pages of the catalogue: no login, GET and HEAD only. (A document's reading
 page, which shows scholarship too, is the reading room's: ``reading.views``.)"""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
@@ -80,7 +80,24 @@ class ReferenceDetailView(ReadOnlyMixin, DetailView):
             .defer("document__source_text")
             .order_by("document__catalogue_id", "role", "order")
         )
+        # A reference catalogued from an external-link line is listed by the document as that
+        # link (the same original line).
+        context["link_listings"] = (
+            DocumentLink.objects.filter(link__original_line=self.object.original_line)
+            .select_related("document", "link")
+            .defer("document__source_text")
+            .order_by("document__catalogue_id", "order")
+        )
         return context
+
+
+#: The reference catalogued from the same line as a link (an external-link line that reads as
+#: a citation), if any.
+CATALOGUED_AS = Subquery(
+    Reference.objects.filter(original_line=OuterRef("original_line"))
+    .order_by("catalogue_id")
+    .values("catalogue_id")[:1]
+)
 
 
 class ExternalLinkListView(ReadOnlyMixin, PageRangeMixin, FilterView):
@@ -92,6 +109,6 @@ class ExternalLinkListView(ReadOnlyMixin, PageRangeMixin, FilterView):
             .defer("document__source_text")
             .order_by("document__catalogue_id"),
         )
-    )
+    ).annotate(catalogued_as=CATALOGUED_AS)
     template_name_suffix = "_list"
     paginate_by = 50

@@ -63,6 +63,7 @@ class Builder:
             "html": self.url(document.get_absolute_url()),
             "json": self.url(reverse("exports:api-document", kwargs=slug)),
             "annotations": self.url(reverse("exports:document-annotations", kwargs=slug)),
+            "tei": self.url(reverse("exports:document-tei", kwargs=slug)),
             "references_csl": self.url(reverse("exports:document-references-csl", kwargs=slug)),
             "references_bibtex": self.url(
                 reverse("exports:document-references-bibtex", kwargs=slug)

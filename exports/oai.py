@@ -15,7 +15,8 @@ trusts its input:
 
 Datestamps: a document's is ``Document.modified``. A reference has no timestamp of its own;
 its datestamp is the date of its latest django-reversion revision (an import or a moderator's
-correction), else the time the first document listing it was catalogued, else the Unix epoch.
+correction), else the time the first document listing it (or listing the external link it was
+catalogued from) was catalogued, else the Unix epoch.
 Deleted records: ``no`` (catalogue records are not withdrawn through the public site).
 """
 
@@ -40,7 +41,7 @@ from oaipmh.server import (
 )
 from reversion.models import Version
 
-from archive.models import Document, DocumentReference, Reference
+from archive.models import Document, DocumentLink, DocumentReference, Reference
 
 from .citations import SITE_NAME, csl_type, full_title
 
@@ -101,10 +102,16 @@ def references_with_datestamp():
         .order_by("document__created")
         .values("document__created")[:1]
     )
+    first_linked = (
+        DocumentLink.objects.filter(link__original_line=OuterRef("original_line"))
+        .order_by("document__created")
+        .values("document__created")[:1]
+    )
     return Reference.objects.annotate(
         datestamp=Coalesce(
             Subquery(latest_revision, output_field=DateTimeField()),
             Subquery(first_listed, output_field=DateTimeField()),
+            Subquery(first_linked, output_field=DateTimeField()),
             Value(EPOCH, output_field=DateTimeField()),
         )
     )

@@ -16,6 +16,7 @@ urlpatterns = [
         views.document_annotations,
         name="document-annotations",
     ),
+    path(f"{document}annotations/", views.document_scholarship, name="document-scholarship"),
     # Citations
     path("references.json", views.references_csl, name="references-csl"),
     path("references.bib", views.references_bibtex, name="references-bibtex"),
@@ -39,6 +40,8 @@ urlpatterns = [
     path("api/", views.api_page, name="api"),
     path("documents.json", views.api_documents, name="api-documents"),
     path("documents/<slug:slug>.json", views.api_document, name="api-document"),
+    # TEI P5
+    path("documents/<slug:slug>.tei.xml", views.document_tei, name="document-tei"),
     path("links.json", views.api_links, name="api-links"),
     path("links/<str:catalogue_id>.json", views.api_link, name="api-link"),
 ]

@@ -11,8 +11,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from markdown_it import MarkdownIt
@@ -21,7 +22,7 @@ from annotations.models import Annotation, CrossReference, DisputedClaim
 from archive.filters import DocumentFilter, ExternalLinkFilter, ReferenceFilter
 from archive.models import Document, Reference
 
-from . import api, citations, oai, w3c
+from . import api, citations, oai, tei, w3c
 
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
 
@@ -38,11 +39,18 @@ def json_error(status, message, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def public_endpoint(view):
-    """GET/HEAD only, no CSRF (nothing to protect), CORS-open, JSON errors for 400/404."""
+def public_endpoint(view=None, *, options=False):
+    """GET/HEAD only, no CSRF (nothing to protect), CORS-open, JSON errors for 400/404.
+
+    With ``options=True`` OPTIONS is answered too, as the Web Annotation Protocol asks: with the
+    headers a GET would have, and no body.
+    """
+    if view is None:
+        return lambda view: public_endpoint(view, options=options)
+    methods = ["GET", "HEAD", "OPTIONS"] if options else ["GET", "HEAD"]
 
     @csrf_exempt
-    @require_safe
+    @require_http_methods(methods)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
@@ -57,6 +65,8 @@ def public_endpoint(view):
         except Http404 as exc:
             response = json_error(404, str(exc) or "Not found.")
         response["Access-Control-Allow-Origin"] = "*"
+        if request.method == "OPTIONS":
+            response.content = b""
         return response
 
     return wrapper
@@ -125,33 +135,41 @@ def filtered(filterset_class, request, queryset):
 # ---------------------------------------------------------------------------
 
 
-def jsonld(data):
-    return json_response(data, content_type=w3c.JSONLD_CONTENT_TYPE)
+def jsonld(request, data, kind):
+    """A W3C JSON-LD response with the Web Annotation Protocol's headers for ``kind``
+    (``annotation``, ``collection`` or ``page``): Link, Allow, Vary and an ETag; a request whose
+    If-None-Match names the ETag is answered 304 Not Modified."""
+    response = json_response(data, content_type=w3c.JSONLD_CONTENT_TYPE)
+    response["Link"] = ", ".join(w3c.PROTOCOL_LINKS[kind])
+    response["Allow"] = "GET, HEAD, OPTIONS"
+    patch_vary_headers(response, ("Accept",))
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-@public_endpoint
+@public_endpoint(options=True)
 def annotation_jsonld(request, pk):
     """One annotation; private, hidden and deleted ones are 404 except to whom may see them."""
     queryset = Annotation.objects.visible_to(request.user).with_targets()
     annotation = get_or_404(queryset, "No such annotation.", pk=pk)
-    return jsonld(w3c.Serializer(request).annotation(annotation))
+    return jsonld(request, w3c.Serializer(request).annotation(annotation), "annotation")
 
 
-@public_endpoint
+@public_endpoint(options=True)
 def flag_jsonld(request, pk):
     queryset = DisputedClaim.objects.with_targets().with_evidence()
     claim = get_or_404(queryset, "No such disputed-claim flag.", pk=pk)
-    return jsonld(w3c.Serializer(request).flag(claim))
+    return jsonld(request, w3c.Serializer(request).flag(claim), "annotation")
 
 
-@public_endpoint
+@public_endpoint(options=True)
 def crossref_jsonld(request, pk):
     queryset = CrossReference.objects.live().with_targets()
     crossref = get_or_404(queryset, "No such cross-reference.", pk=pk)
-    return jsonld(w3c.Serializer(request).crossref(crossref))
+    return jsonld(request, w3c.Serializer(request).crossref(crossref), "annotation")
 
 
-@public_endpoint
+@public_endpoint(options=True)
 def document_annotations(request, slug):
     """The document's AnnotationCollection (first page embedded), or ``?page=N``."""
     number = page_number(request)
@@ -160,11 +178,38 @@ def document_annotations(request, slug):
     url = serializer.url(reverse("exports:document-annotations", kwargs={"slug": slug}))
     size = page_size("EXPORTS_ANNOTATION_PAGE_SIZE", 100)
     if number is None:
-        return jsonld(w3c.collection_json(serializer, document, url, size))
+        return jsonld(request, w3c.collection_json(serializer, document, url, size), "collection")
     page = w3c.CollectionPage(document, number, size)
     if not page.rows:
         raise Http404(f"There is no page {number}; the collection has {page.total} items.")
-    return jsonld(w3c.page_json(serializer, page, url))
+    return jsonld(request, w3c.page_json(serializer, page, url), "page")
+
+
+@require_safe
+def document_scholarship(request, slug):
+    """The page of a document's collection for people (its JSON-LD, asked for with Accept,
+    is the ``.jsonld``'s: ``exports.negotiation``)."""
+    number = page_number_or_404(request)
+    document = get_object_or_404(
+        Document.objects.defer("source_text").select_related("translation_of"), slug=slug
+    )
+    size = page_size("EXPORTS_ANNOTATION_PAGE_SIZE", 100)
+    page = w3c.CollectionPage(document, number, size)
+    if number > page.last:
+        raise Http404(f"There is no page {number}.")
+    return render(
+        request,
+        "exports/annotation_collection.html",
+        {"document": document, "page": page, "page_size": size},
+    )
+
+
+def page_number_or_404(request):
+    """``?page=N`` for a page for people: 1 when absent, 404 when malformed."""
+    try:
+        return page_number(request) or 1
+    except BadRequest:
+        raise Http404("No such page.") from None
 
 
 # ---------------------------------------------------------------------------
@@ -255,6 +300,19 @@ def document_cite_bibtex(request, slug):
     document = get_document(slug)
     text = citations.document_bibtex(document, document_url(request, document))
     return text_response(text, citations.BIBTEX_CONTENT_TYPE)
+
+
+# ---------------------------------------------------------------------------
+# TEI P5
+# ---------------------------------------------------------------------------
+
+
+@public_endpoint
+def document_tei(request, slug):
+    """The document as TEI P5: its record, text and lists, and its public scholarship."""
+    document = get_document(slug)
+    data = tei.document_tei(document, url=request.build_absolute_uri)
+    return HttpResponse(data, content_type=tei.CONTENT_TYPE)
 
 
 # ---------------------------------------------------------------------------

@@ -25,6 +25,20 @@ from annotations.models import Annotation, CrossReference, DisputedClaim
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 JSONLD_CONTENT_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+#: The Link headers the Web Annotation Protocol (W3C Recommendation, 23 February 2017) gives
+#: an annotation (§4.1), a container, here a document's collection (§5.1), and a page (§5.2).
+PROTOCOL_LINKS = {
+    "annotation": (
+        '<http://www.w3.org/ns/ldp#Resource>; rel="type"',
+        '<http://www.w3.org/ns/oa#Annotation>; rel="type"',
+    ),
+    "collection": (
+        '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"',
+        '<http://www.w3.org/ns/oa#AnnotationCollection>; rel="type"',
+        '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
+    ),
+    "page": ('<http://www.w3.org/ns/oa#AnnotationPage>; rel="type"',),
+}
 
 
 def iso(moment):

@@ -205,6 +205,15 @@ def live_articles(transactional_db, live_server, fixture_snapshots):
 
 
 @pytest.fixture(scope="session")
+def tei_schema():
+    """TEI P5 ``tei_all`` (tests/data/tei), compiled once per test process: compiling it takes
+    about 10 s of CPU on the project's machine, validating an export a few milliseconds."""
+    from lxml import etree
+
+    return etree.RelaxNG(etree.parse(str(ROOT / "tests" / "data" / "tei" / "tei_all.rng")))
+
+
+@pytest.fixture(scope="session")
 def chromium(django_db_setup):
     """Debian's Chromium, driven by Playwright (no browser download).
 

@@ -389,8 +389,8 @@ def test_initial_revisions_then_an_edit(demo):
             assert versions.count() == 1
             assert versions.get().revision.comment == "Loaded from the demo fixture"
     assert Version.objects.filter(content_type__app_label="annotations").count() == 5 + 8 + 23
-    # …and the 183 catalogue records of the articles fixture (with two source revisions).
-    assert Version.objects.filter(content_type__app_label="archive").count() == 183
+    # …and the 184 catalogue records of the articles fixture (with two source revisions).
+    assert Version.objects.filter(content_type__app_label="archive").count() == 184
 
     figures = Annotation.objects.get(exact="50,762 km2")
     scholar = User.objects.get(username="scholar")
@@ -414,8 +414,8 @@ def test_initial_versions_run_twice_add_nothing(demo):
     for _ in range(2):
         call_command("record_initial_versions", comment="Loaded", verbosity=0)
     assert Version.objects.filter(content_type__app_label="annotations").count() == 5 + 8 + 23
-    # …and the 183 catalogue records of the articles fixture (with two source revisions).
-    assert Version.objects.filter(content_type__app_label="archive").count() == 183
+    # …and the 184 catalogue records of the articles fixture (with two source revisions).
+    assert Version.objects.filter(content_type__app_label="archive").count() == 184
 
 
 # -- the fixture is what the build writes ------------------------------------------------------

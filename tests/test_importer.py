@@ -46,7 +46,8 @@ ENGLISH_COUNTS = {
     "Section": 28,
     "Passage": 76,
     "Note": 1,
-    "Reference": 15,
+    # 15 listed as references, and the book listed among the external links.
+    "Reference": 16,
     "DocumentReference": 15,
     "ExternalLink": 14,
     "DocumentLink": 14,
@@ -56,7 +57,7 @@ ENGLISH_REPORT = [
     "sections: 28",
     "passages: 76",
     "notes: 1",
-    "references: 15 (15 new, 0 reused)",
+    "references: 16 (16 new, 0 reused)",
     "links: 14 (14 new, 0 reused)",
     "warnings: 4",
     "  note [a] (line 59) has no text in the source",
@@ -64,8 +65,9 @@ ENGLISH_REPORT = [
     "  line 192: reference has no year or publisher; read as author 'Mikhail Meltyukhov' "
     'and title "Stalin\'s Missed Chance"',
     "  line 219: external-link entry looks like a bibliographic citation; kept as an external "
-    "link titled 'Istoria Basarabiei de la începuturi până în 2003'; not placed: author Ioan "
-    "Scurtu; year 2003; publisher Editura Institutului Cultural Român; ISBN 9789735773779",
+    "link titled 'Istoria Basarabiei de la începuturi până în 2003' and catalogued as a "
+    "reference too (book: author Ioan Scurtu; year 2003; publisher Editura Institutului "
+    "Cultural Român; ISBN 9789735773779)",
 ]
 
 
@@ -134,8 +136,8 @@ def test_importer_class_returns_a_report_and_creates_the_rows(django_assert_max_
     assert revision.comment.startswith("Imported 000_7b11acfc32eec4c2.txt (sha256 ")
     # One version for each record the import created (the document, its source revision 1,
     # sections, passages, the note, references and links, and the lists of both).
-    assert revision.version_set.count() == 1 + 1 + 28 + 76 + 1 + 15 + 15 + 14 + 14
-    assert (report.references_created, report.references_reused) == (15, 0)
+    assert revision.version_set.count() == 1 + 1 + 28 + 76 + 1 + 16 + 15 + 14 + 14
+    assert (report.references_created, report.references_reused) == (16, 0)
     assert (report.links_created, report.links_reused) == (14, 0)
     assert report.summary() == ENGLISH_REPORT
     document = report.document
@@ -259,9 +261,9 @@ def test_crlf_file_imports_with_the_same_passage_texts_and_reuses_references(tmp
         english.passages.values_list("text", "kind", "line_number")
     )
     assert copy.sections.count() == 28
-    assert (report.references_created, report.references_reused) == (0, 15)
+    assert (report.references_created, report.references_reused) == (0, 16)
     assert (report.links_created, report.links_reused) == (0, 14)
-    assert Reference.objects.count() == 15
+    assert Reference.objects.count() == 16
     assert ExternalLink.objects.count() == 14
     assert DocumentReference.objects.filter(document=copy).count() == 15
     assert DocumentLink.objects.filter(document=copy).count() == 14
@@ -286,7 +288,7 @@ def test_known_reference_and_link_lines_are_reused_and_new_ones_numbered_on(tmp_
     # The see-also line is known; the same line as an external link is a new link.
     assert (report.links_created, report.links_reused) == (2, 1)
     listed = report.document.listed_references.order_by("order")
-    assert [item.reference.catalogue_id for item in listed] == ["AR-R0007", "AR-R0016"]
+    assert [item.reference.catalogue_id for item in listed] == ["AR-R0007", "AR-R0017"]
     links = report.document.listed_links.order_by("link__kind", "order")
     assert [(item.link.catalogue_id, item.link.kind, item.order) for item in links] == [
         ("AR-L0016", "external", 1),

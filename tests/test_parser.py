@@ -316,9 +316,9 @@ def test_english_warnings(english):
         "line 192: reference has no year or publisher; read as author 'Mikhail Meltyukhov' "
         'and title "Stalin\'s Missed Chance"',
         "line 219: external-link entry looks like a bibliographic citation; kept as an "
-        "external link titled 'Istoria Basarabiei de la începuturi până în 2003'; not placed: "
-        "author Ioan Scurtu; year 2003; publisher Editura Institutului Cultural Român; "
-        "ISBN 9789735773779",
+        "external link titled 'Istoria Basarabiei de la începuturi până în 2003' and "
+        "catalogued as a reference too (book: author Ioan Scurtu; year 2003; publisher "
+        "Editura Institutului Cultural Român; ISBN 9789735773779)",
     ]
 
 
@@ -694,12 +694,37 @@ def test_external_link_language_suffix_and_unknown_language():
     assert parsed.problems == ["language 'Elvish' has no known code"]
 
 
-def test_citation_in_external_links_names_every_part_it_does_not_keep():
+def test_citation_in_external_links_is_a_reference_too_and_the_warning_names_its_parts():
     line = 'Doe, Jane (2 May 2001). "Page" (PDF). Gazette (in Russian). Retrieved 3 May 2001.'
     parsed = parse_external_link(line)
     assert (parsed.kind, parsed.title, parsed.language) == ("external", "Page", "ru")
     assert parsed.problems == [
         "external-link entry looks like a bibliographic citation; kept as an external link "
-        "titled 'Page'; not placed: author Jane Doe; date 2001-05-02; periodical Gazette; "
-        "format PDF; retrieved 2001-05-03"
+        "titled 'Page' and catalogued as a reference too (article: author Jane Doe; date "
+        "2001-05-02; periodical Gazette; format PDF; retrieved 2001-05-03)"
     ]
+    reference = parsed.reference
+    assert reference.original_line == line
+    assert (reference.kind, reference.title, reference.periodical, reference.format) == (
+        "article",
+        "Page",
+        "Gazette",
+        "PDF",
+    )
+    assert reference.authors == [{"family": "Doe", "given": "Jane"}]
+
+
+def test_scurtu_book_in_external_links_is_a_book_reference_with_its_isbn(english):
+    (link,) = [link for link in english.links if "Scurtu" in link.original_line]
+    assert link.kind == "external"
+    reference = link.reference
+    assert reference.original_line == link.original_line
+    assert (reference.kind, reference.isbn, reference.year) == ("book", "9789735773779", 2003)
+    assert reference.authors == [{"family": "Scurtu", "given": "Ioan"}]
+    assert reference.title == "Istoria Basarabiei de la începuturi până în 2003"
+    assert reference.publisher == "Editura Institutului Cultural Român"
+    assert reference.problems == []
+
+
+def test_external_link_that_is_no_citation_has_no_reference():
+    assert parse_external_link('"Molotov–Ribbentrop pact", from Wikisource').reference is None

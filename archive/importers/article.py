@@ -156,6 +156,7 @@ class PartsImporter:
             document, parsed.references
         )
         report.links_created, report.links_reused = self.create_links(document, parsed.links)
+        self.count_link_references(report, parsed.links)
         return passages
 
     def create_sections(self, document, parsed_sections):
@@ -219,6 +220,38 @@ class PartsImporter:
 
     def create_references(self, document, parsed_references):
         """Create or reuse references and list them; return ``(created, reused)``."""
+        known, created, reused = self.catalogue_references(parsed_references)
+        versioned(
+            DocumentReference.objects.bulk_create(
+                DocumentReference(
+                    document=document,
+                    revision=document.revision,
+                    reference=known[parsed.original_line],
+                    role=parsed.role,
+                    order=parsed.order,
+                )
+                for parsed in parsed_references
+            )
+        )
+        return created, reused
+
+    def create_link_references(self, parsed_links):
+        """Catalogue the references of external-link lines that read as citations (listed by
+        the document as links, not as references); return ``(created, reused)``."""
+        _, created, reused = self.catalogue_references(
+            [link.reference for link in parsed_links if link.reference is not None]
+        )
+        return created, reused
+
+    def count_link_references(self, report, parsed_links):
+        """Catalogue the link lines' references and add them to the report's counts."""
+        created, reused = self.create_link_references(parsed_links)
+        report.references_created += created
+        report.references_reused += reused
+
+    def catalogue_references(self, parsed_references):
+        """Create the references not yet catalogued (by original line); return
+        ``({original line: Reference}, created, reused)``."""
         lines = {ref.original_line for ref in parsed_references}
         known = {}
         for ref in Reference.objects.filter(original_line__in=lines).order_by("catalogue_id"):
@@ -253,19 +286,7 @@ class PartsImporter:
             new.append(row)
             number += 1
         versioned(Reference.objects.bulk_create(new))
-        versioned(
-            DocumentReference.objects.bulk_create(
-                DocumentReference(
-                    document=document,
-                    revision=document.revision,
-                    reference=known[parsed.original_line],
-                    role=parsed.role,
-                    order=parsed.order,
-                )
-                for parsed in parsed_references
-            )
-        )
-        return len(new), reused
+        return known, len(new), reused
 
     def create_links(self, document, parsed_links):
         """Create or reuse links and list them; return ``(created, reused)``."""

@@ -130,6 +130,8 @@ class ParsedLink:
     archive_note: str = ""
     remark: str = ""
     problems: list = field(default_factory=list)
+    #: An external-link line that reads as a citation is catalogued as a reference too.
+    reference: ParsedReference | None = None
 
 
 def parse_date(text):
@@ -370,11 +372,14 @@ def parse_external_link(line, line_number=0):
         ref = parse_reference(line, line_number)
         link.title = ref.title
         link.language = ref.language
-        unplaced = _citation_leftovers(ref)
+        link.reference = ref
+        fields = _citation_fields(ref)
         link.problems.append(
             "external-link entry looks like a bibliographic citation; kept as an external "
-            f"link titled {ref.title!r}"
-            + (f"; not placed: {'; '.join(unplaced)}" if unplaced else "")
+            f"link titled {ref.title!r} and catalogued as a reference too ({ref.kind}"
+            + (f": {'; '.join(fields)}" if fields else "")
+            + ")"
+            + (f"; not understood: {'; '.join(ref.problems)}" if ref.problems else "")
         )
         return link
 
@@ -413,7 +418,8 @@ def _set_link_language(link, name):
         link.language = code
 
 
-def _citation_leftovers(ref):
+def _citation_fields(ref):
+    """The fields of a citation that a link has no place for, as ``label value`` strings."""
     names = "; ".join(
         name.get("literal") or f"{name.get('given', '')} {name.get('family', '')}".strip()
         for name in ref.authors + ref.editors
@@ -431,7 +437,7 @@ def _citation_leftovers(ref):
         ("archived", ref.archived.isoformat() if ref.archived else ""),
         ("retrieved", ref.retrieved.isoformat() if ref.retrieved else ""),
     ]
-    return [f"{label} {value}" for label, value in parts if value] + ref.problems
+    return [f"{label} {value}" for label, value in parts if value]
 
 
 def parse_see_also(line, line_number=0):

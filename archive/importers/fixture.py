@@ -4,6 +4,7 @@ import datetime as dt
 from itertools import chain
 
 from django.core import serializers
+from django.db.models import Q
 
 from archive import models as catalogue
 
@@ -38,8 +39,14 @@ def fixture_records(documents):
         catalogue.Note: catalogue.Note.objects.filter(document__in=documents)
         .select_related("document", "passage__document")
         .order_by("document__catalogue_id", "passage__order", "offset"),
+        # The references the documents list, and those catalogued from their link lines.
         catalogue.Reference: catalogue.Reference.objects.filter(
-            document_links__document__in=documents
+            Q(document_links__document__in=documents)
+            | Q(
+                original_line__in=catalogue.ExternalLink.objects.filter(
+                    document_links__document__in=documents
+                ).values("original_line")
+            )
         )
         .distinct()
         .order_by("catalogue_id"),

@@ -5,6 +5,7 @@ from archive.models import (
     LINK_RECORD_FIELDS,
     REFERENCE_RECORD_FIELDS,
     Document,
+    Reference,
 )
 
 DOCUMENT_FIELDS = [
@@ -77,6 +78,12 @@ def snapshot_document(document):
         "links": [
             {"order": item.order, **_fields(item.link, LINK_FIELDS)}
             for item in document.listed_links.select_related("link").order_by("link__kind", "order")
+        ],
+        "link_references": [
+            _fields(reference, REFERENCE_FIELDS)
+            for reference in Reference.objects.filter(
+                original_line__in=document.listed_links.values("link__original_line")
+            ).order_by("catalogue_id")
         ],
     }
 

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Pages of annotations and collections that also answer W3C JSON-LD (Accept).
+    "exports.negotiation.W3CNegotiationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

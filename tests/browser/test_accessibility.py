@@ -176,6 +176,7 @@ CASES = [
     Case("flag-detail", lambda demo: demo["flag"]),
     Case("flag-detail-moderator", lambda demo: demo["flag"], user="moderator"),
     Case("crossref-detail", lambda demo: demo["crossref"]),
+    Case("document-scholarship", lambda demo: f"/documents/{ROMANIAN}/annotations/"),
     Case("login", lambda demo: "/accounts/login/"),
     Case("login-errors", lambda demo: "/accounts/login/", action=submit_bad_login),
     Case("annotate-form", passage_form("annotate"), user="scholar"),

@@ -1,4 +1,4 @@
-"""Import one received plain-text article into the catalogue."""
+"""Import one received article into the catalogue: a plain-text file, or a TEI P5 file."""
 
 import datetime as dt
 
@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.importers.article import ArticleImporter, ImporterError
 from archive.importers.revision import RevisionImporter
+from archive.importers.tei import TeiImporter, looks_like_tei
 from archive.models import Language
 
 
@@ -32,16 +33,22 @@ REVISION_EXCLUDES = (
 
 
 class Command(BaseCommand):
-    help = "Import a received plain-text article (Wikipedia export) into the catalogue."
+    help = (
+        "Import a received plain-text article (Wikipedia export) into the catalogue, or a TEI "
+        "P5 file (*.xml, *.tei, or a file that begins with <?xml or <TEI), whose header gives "
+        "what the options do not."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the received text file (UTF-8)")
         parser.add_argument(
             "--language",
-            help=f"language code: {', '.join(Language.values)} (with --revision-of: optional, "
-            "and must be the document's)",
+            help=f"language code: {', '.join(Language.values)} (required for plain text; with "
+            "--revision-of: optional, and must be the document's)",
         )
-        parser.add_argument("--title", help="the document's title (not with --revision-of)")
+        parser.add_argument(
+            "--title", help="the document's title (required for plain text; not with --revision-of)"
+        )
         parser.add_argument(
             "--revision-of",
             default=None,
@@ -66,10 +73,10 @@ class Command(BaseCommand):
         received = received_date(received) if received is not None else None
         if options["revision_of"] is not None:
             return self.import_revision(options, received)
-        missing = [f"--{name}" for name in ("language", "title") if options[name] is None]
-        if missing:
-            raise CommandError(f"the following arguments are required: {', '.join(missing)}")
-        importer = ArticleImporter(
+        importer_class = TeiImporter if looks_like_tei(options["path"]) else ArticleImporter
+        if importer_class is ArticleImporter and None in (options["language"], options["title"]):
+            raise CommandError("a plain-text file needs --language and --title")
+        importer = importer_class(
             options["path"],
             language=options["language"],
             title=options["title"],
