@@ -65,10 +65,11 @@ def setup():
 
 
 class Workload:
-    """The writes of one round, on generated passages, as a scholar of the scale data makes
-    them; remembers what it wrote so that :meth:`remove` can take it away again."""
+    """The writes of one round, on generated passages (documents whose slug starts with
+    ``slugs``), as a scholar of the scale data makes them; remembers what it wrote so that
+    :meth:`remove` can take it away again."""
 
-    def __init__(self, rounds, seed=1940):
+    def __init__(self, rounds, seed=1940, slugs="scale-"):
         from django.contrib.auth.models import User
 
         from archive.models import Passage, Reference
@@ -76,7 +77,7 @@ class Workload:
         rng = random.Random(seed)
         self.user = User.objects.filter(groups__name="Scholars").order_by("pk").first()
         ids = list(
-            Passage.objects.filter(document__slug__startswith="scale-").values_list("pk", flat=True)
+            Passage.objects.filter(document__slug__startswith=slugs).values_list("pk", flat=True)
         )
         chosen = rng.sample(ids, min(len(ids), 2 * rounds))
         passages = Passage.objects.filter(pk__in=chosen).select_related("document").in_bulk()
