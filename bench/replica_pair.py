@@ -173,13 +173,13 @@ class Pair:
         )  # fmt: skip
         self.standby.start()
 
-    def sql(self, server, statement, database=DATABASE):
+    def sql(self, server, statement, params=None, database=DATABASE):
         """Run one statement on ``server``; its rows."""
         import psycopg
 
         url = f"postgres://root@127.0.0.1:{server.port}/{database}"
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
-            cursor = connection.execute(statement)
+            cursor = connection.execute(statement, params)
             return cursor.fetchall() if cursor.description else []
 
     def manage(self, *args):
