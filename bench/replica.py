@@ -85,7 +85,7 @@ class Bench:
             for who, client in (("anonymous", self.reader), ("signed in", self.scholar)):
                 self.get(client, path)  # cold: fills caches and connections
                 status, primary, standby, seconds = self.get(client, path)
-                row[who] = [primary, standby] if status == 200 else f"status {status}"
+                row[who] = f"{primary} + {standby}" if status == 200 else f"status {status}"
                 if status != 200:
                     self.problems.append(f"{who} {name}: {status}")
                 if who == "anonymous" and primary:
@@ -196,7 +196,7 @@ def main():
         app = start_app(pair, port, DJANGO_DB_COOLDOWN=str(args.cooldown))
         bench = Bench(pair, f"http://127.0.0.1:{port}")
         report = {"set-up s": round(time.monotonic() - started, 1)}
-        report["queries per page, warm: [on the primary, on the standby]"] = (
+        report["queries per page, warm: on the primary + on the standby"] = (
             bench.queries_per_page()
         )
         report["replication lag seen by a reader"] = bench.replication_lag(args.writes)
@@ -207,7 +207,7 @@ def main():
         if app is not None:
             stop(app)
         pair.remove()
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=1, ensure_ascii=False))
     return 1 if report["problems"] else 0
 
 
