@@ -196,9 +196,7 @@ def main():
         app = start_app(pair, port, DJANGO_DB_COOLDOWN=str(args.cooldown))
         bench = Bench(pair, f"http://127.0.0.1:{port}")
         report = {"set-up s": round(time.monotonic() - started, 1)}
-        report["queries per page, warm: on the primary + on the standby"] = (
-            bench.queries_per_page()
-        )
+        report["queries per page, warm: on the primary + on the standby"] = bench.queries_per_page()
         report["replication lag seen by a reader"] = bench.replication_lag(args.writes)
         report["standby stopped"] = bench.standby_stopped(args.cooldown)
         report["primary stopped"] = bench.primary_stopped()

@@ -101,7 +101,7 @@ class ReadOnlyMiddleware:
 
     def process_exception(self, request, exception):
         if request.method in UNSAFE_METHODS and database_unreachable(exception):
-            routers.mark_down(DEFAULT_DB_ALIAS, str(exception).strip()[:200])
+            routers.mark_down(DEFAULT_DB_ALIAS, routers.first_line(exception))
             return refusal(request, PRIMARY_DOWN)
         return None
 

@@ -118,7 +118,7 @@ def reachable(alias):
         connection.ensure_connection()
     except Error as error:
         connection.close()
-        mark_down(alias, _first_line(error))
+        mark_down(alias, first_line(error))
         return False
     mark_up(alias)
     return True
@@ -139,7 +139,7 @@ def usable(alias):
         lag = replica_lag(alias)
     except Error as error:
         connections[alias].close()
-        mark_down(alias, _first_line(error))
+        mark_down(alias, first_line(error))
         return False
     if lag > max_lag:
         mark_down(alias, f"{lag:.1f} s behind, more than DATABASE_REPLICA_MAX_LAG ({max_lag} s)")
@@ -147,7 +147,8 @@ def usable(alias):
     return True
 
 
-def _first_line(error):
+def first_line(error):
+    """The first line of an error's message, for a log record."""
     return (str(error).strip() or type(error).__name__).splitlines()[0][:200]
 
 
