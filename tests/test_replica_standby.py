@@ -87,7 +87,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site():
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
