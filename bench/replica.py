@@ -15,6 +15,8 @@ from both. It measures:
 - the standby stopped: how long the first anonymous page takes (it falls back to the
   primary in the same request) and the pages after it; with the standby back, how long until
   reads return to it (the cool-down);
+- a replica that accepts connections and never answers (a second app pointed at a silent
+  port): the first page pays the connect timeout, the others nothing;
 - the primary stopped: what anonymous and signed-in reads and a write answer; then, with the
   primary started again, how long until a write is accepted (the app is not restarted).
 
@@ -36,6 +38,7 @@ from bench.replica_pair import (  # noqa: E402
     PASSWORD,
     Client,
     Pair,
+    SilentServer,
     free_port,
     public_pages,
     start_app,
@@ -151,6 +154,28 @@ class Bench:
             "standby started again: reads back on it after s": round(returned, 2),
         }
 
+    def silent_replica(self):
+        """Another app whose replica accepts connections and never answers."""
+        silent = SilentServer()
+        port = free_port()
+        app = start_app(self.pair, port, replica_url=silent.url)
+        try:
+            reader = Client(f"http://127.0.0.1:{port}", timeout=30)
+            timed = []
+            for path in public_pages().values():
+                started = time.monotonic()
+                status, _ = reader.get(path)
+                timed.append((status, time.monotonic() - started))
+        finally:
+            stop(app)
+            silent.close()
+        if {status for status, _ in timed} != {200}:
+            self.problems.append(f"with a silent replica: {timed}")
+        return {
+            "first page: s (the connect timeout, then the primary)": round(timed[0][1], 3),
+            "every other public page type: slowest s": round(max(s for _, s in timed[1:]), 3),
+        }
+
     def primary_stopped(self):
         primary = self.pair.primary
         primary.stop()
@@ -199,6 +224,7 @@ def main():
         report["queries per page, warm: on the primary + on the standby"] = bench.queries_per_page()
         report["replication lag seen by a reader"] = bench.replication_lag(args.writes)
         report["standby stopped"] = bench.standby_stopped(args.cooldown)
+        report["replica that never answers"] = bench.silent_replica()
         report["primary stopped"] = bench.primary_stopped()
         report["problems"] = bench.problems
     finally:

@@ -200,14 +200,32 @@ class Pair:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_app(pair, port, log=None, **env):
+class SilentServer:
+    """A port of 127.0.0.1 that accepts connections and never answers: a hung server, or one
+    behind a network that drops its replies."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)  # the kernel completes the handshakes; nothing reads
+        self.port = self.socket.getsockname()[1]
+
+    @property
+    def url(self):
+        return f"postgres://root@127.0.0.1:{self.port}/{DATABASE}"
+
+    def close(self):
+        self.socket.close()
+
+
+def start_app(pair, port, log=None, replica_url=None, **env):
     """gunicorn (one worker: one process's view of the servers) on ``pair``."""
     return start_gunicorn(
         pair.primary.url,
         port,
         workers=1,
         log=log,
-        DATABASE_REPLICA_URL=pair.standby.url,
+        DATABASE_REPLICA_URL=replica_url or pair.standby.url,
         **env,
     )
 

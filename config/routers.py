@@ -16,7 +16,7 @@ that a page's change counter and its data come from the same server):
   and only the primary is migrated.
 
 A server is *out of rotation* for ``DATABASE_COOLDOWN_SECONDS`` (30 s) after a connection to
-it failed (the replica's connect timeout is 1 s), so that readers do not each pay the
+it failed (the replica's connect timeout is 2 s), so that readers do not each pay the
 timeout; it is tried again afterwards. Each process keeps its own view (no shared state that
 could itself be down). With ``DATABASE_REPLICA_MAX_LAG`` set, a replica further behind than
 that many seconds is out of rotation too; its lag is measured at most once per cool-down.

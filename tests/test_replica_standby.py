@@ -28,6 +28,7 @@ from bench.replica_pair import (
     PASSWORD,
     Client,
     Pair,
+    SilentServer,
     free_port,
     public_pages,
     start_app,
@@ -226,3 +227,23 @@ def test_primary_stopped_reads_come_from_the_standby_and_writes_answer_503(site)
     assert site.count(f"SELECT count(*) FROM annotations_annotation WHERE body = '{typed}'") == 1
     status, html, primary, _, _ = site.get(site.scholar, f"/documents/{EN}/p-1/")
     assert status == 200 and BANNER not in html and primary > 0
+
+
+def test_a_replica_that_never_answers_costs_one_connect_timeout_then_none(site):
+    silent = SilentServer()
+    port = free_port()
+    app = start_app(site.pair, port, replica_url=silent.url, DJANGO_DB_COOLDOWN="30")
+    try:
+        reader = Client(f"http://127.0.0.1:{port}", timeout=15)
+        timed = []
+        for path in public_pages().values():
+            started = time.monotonic()
+            status, _ = reader.get(path)
+            timed.append((status, time.monotonic() - started))
+    finally:
+        stop(app)
+        silent.close()
+    assert {status for status, _ in timed} == {200}
+    # The connect timeout (2 s, libpq's least), once; then the replica is out of rotation.
+    assert 1.5 < timed[0][1] < 6, timed[0]
+    assert max(seconds for _, seconds in timed[1:]) < 1.5, timed

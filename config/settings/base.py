@@ -265,7 +265,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 #                           process instead of one persistent connection
 # DATABASE_REPLICA_URL      a read replica: anonymous GET requests read from it, and signed-in
 #                           ones while the primary is down (docs/operations.md, "Faults")
-# DJANGO_DB_REPLICA_CONNECT_TIMEOUT  seconds before an unreachable replica is skipped (1)
+# DJANGO_DB_REPLICA_CONNECT_TIMEOUT  seconds before an unreachable replica is skipped (2)
 # DJANGO_DB_COOLDOWN        seconds a server that failed stays out of rotation (30)
 # DJANGO_DB_REPLICA_MAX_LAG seconds of replication lag past which the replica is skipped
 # DJANGO_READ_ONLY          1: maintenance, every write answers 503 (Retry-After:
@@ -349,8 +349,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "TEST": {"MIRROR": "default"},
     }
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        # A replica that does not answer within a second is skipped for the primary.
-        timeout = int(os.environ.get("DJANGO_DB_REPLICA_CONNECT_TIMEOUT", "1"))
+        # A replica that does not answer is skipped for the primary after this many seconds:
+        # 2, the shortest libpq and psycopg allow (they take 1 as 2).
+        timeout = int(os.environ.get("DJANGO_DB_REPLICA_CONNECT_TIMEOUT", "2"))
         DATABASES["replica"]["OPTIONS"]["connect_timeout"] = timeout
         if "pool" in DATABASES["replica"]["OPTIONS"]:
             DATABASES["replica"]["OPTIONS"]["pool"] = {
