@@ -2,6 +2,10 @@
 SQLite and PostgreSQL, with the test settings' ``replica`` alias (a second connection to the
 test database). ``tests/test_replica_standby.py`` does the same against a real standby."""
 
+import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -16,7 +20,7 @@ from archive.models import Document
 from bench.replica_pair import public_pages
 from config import readonly, routers
 from config.routers import REPLICA
-from tests.conftest import load_set
+from tests.conftest import ROOT, load_set
 
 ROUTED = {
     "DATABASE_ROUTERS": ["config.routers.ReplicaRouter"],
@@ -214,3 +218,43 @@ def test_typed_fields_drop_passwords_and_hide_form_machinery():
         ("base_version", ["3"], False),
         ("form-TOTAL_FORMS", ["1"], False),
     ]
+
+
+SETTINGS_PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "r = s.DATABASES.get('replica', {}).get('OPTIONS', {}); "
+    "print(json.dumps([r.get('connect_timeout'), r.get('pool', {}).get('timeout'), "
+    "getattr(s, 'DATABASE_ROUTERS', []), s.MIDDLEWARE[0], "
+    "'config.readonly.ReadOnlyMiddleware' in s.MIDDLEWARE, s.DATABASE_COOLDOWN_SECONDS, "
+    "s.DATABASE_REPLICA_MAX_LAG, s.READ_ONLY]))"
+)
+
+
+def probe_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings.base", DJANGO_DEBUG="1", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_replica_fallback_and_read_only_settings_come_from_the_environment():
+    assert probe_settings(
+        DATABASE_URL="postgres://scholar@db.internal:5432/archive",
+        DATABASE_REPLICA_URL="postgres://scholar@replica.internal:5432/archive",
+        DJANGO_DB_POOL_MAX="4",
+        DJANGO_DB_COOLDOWN="10",
+        DJANGO_DB_REPLICA_MAX_LAG="2.5",
+        DJANGO_READ_ONLY="1",
+    ) == [2, 2, ["config.routers.ReplicaRouter"], "config.routers.ReplicaMiddleware"] + [
+        True,
+        10.0,
+        2.5,
+        True,
+    ]
+    # Without a replica: no router, read-only mode still there (off), the defaults.
+    without = probe_settings(DATABASE_URL="postgres://scholar@db.internal:5432/archive")
+    assert without[2:6] == [[], "django.middleware.security.SecurityMiddleware", True, 30.0]
+    assert without[6:] == [None, False]
