@@ -88,24 +88,27 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(tmp_path_factory):
+    """The pair with the articles, the demo and two accounts, served by gunicorn; the app's
+    log stays in pytest's temporary folder (``gunicorn.log``) for a failure's post-mortem."""
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
     pair = Pair()
     app = None
+    log_path = tmp_path_factory.mktemp("replica-app") / "gunicorn.log"
     try:
         pair.create()
         pair.manage("migrate", "--noinput")
         pair.manage("loaddata", "articles", "demo")
         pair.manage("shell", "-c", ACCOUNTS.format(password=PASSWORD))
         pair.add_standby()
-        log = open(pair.root / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
         port = free_port()
-        app = start_app(
-            pair, port, log=log, DJANGO_DB_COOLDOWN=str(COOLDOWN), DJANGO_LOG_LEVEL="WARNING"
-        )
-        yield Site(pair, app, f"http://127.0.0.1:{port}")
+        with open(log_path, "wb") as log:
+            app = start_app(
+                pair, port, log=log, DJANGO_DB_COOLDOWN=str(COOLDOWN), DJANGO_LOG_LEVEL="WARNING"
+            )
+            yield Site(pair, app, f"http://127.0.0.1:{port}")
     finally:
         if app is not None:
             stop(app)
