@@ -4,7 +4,9 @@
 root logger, ``django.request`` (every 5xx with its traceback, 4xx as warnings),
 ``django.security`` (bad hosts, CSRF and other suspicious operations) and ``archive.security``
 (denied authorizations, records hidden as 404, rate-limit refusals, server errors; written by
-``config.middleware.SecurityLogMiddleware`` and ``config.ratelimit``).
+``config.middleware.SecurityLogMiddleware`` and ``config.ratelimit``); ``archive.database``
+(a database server taken out of rotation or back in it: ``config.routers``) propagates to the
+root logger.
 """
 
 import json

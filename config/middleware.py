@@ -10,6 +10,8 @@ event                   level    when
 ``authz.hidden``        WARNING  404 for a scholarly record that exists but is not visible
                                  to this user (a private annotation, a deleted record)
 ``ratelimit.refused``   WARNING  429 from ``config.ratelimit``
+``readonly.refused``    WARNING  503: a write while the archive is read-only
+                                 (``config.readonly``: maintenance, or the primary down)
 ``server.unavailable``  ERROR    503: the database could not be reached
 ``server.error``        ERROR    any other 5xx
 ======================  =======  =========================================================

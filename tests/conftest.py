@@ -96,6 +96,17 @@ def close_connections_at_the_end(django_db_setup):
     connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def forget_database_faults():
+    """Each test starts with every database in rotation (config/routers.py keeps, per
+    process, which server failed and when)."""
+    from config import routers
+
+    routers.reset()
+    yield
+    routers.reset()
+
+
 FIXTURE_SETS = {"articles": ("articles",), "demo": ("articles", "demo")}
 
 

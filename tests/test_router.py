@@ -12,7 +12,8 @@ from annotations import services
 from annotations.models import Annotation
 from annotations.services import TargetData
 from archive.models import Document
-from config.routers import REPLICA, ReplicaRouter, _public_read
+from config import routers
+from config.routers import PUBLIC, REPLICA, ReplicaRouter, _Read, _read
 
 ROUTED = {
     "DATABASE_ROUTERS": ["config.routers.ReplicaRouter"],
@@ -24,15 +25,16 @@ def test_the_test_settings_mirror_default():
     assert settings.DATABASES[REPLICA]["TEST"]["MIRROR"] == DEFAULT_DB_ALIAS
 
 
-def test_router_sends_only_public_reads_to_the_replica():
+def test_router_sends_only_public_reads_to_the_replica(monkeypatch):
+    monkeypatch.setattr(routers, "reachable", lambda alias: True)  # no connection opened
     router = ReplicaRouter()
     assert router.db_for_read(Document) == DEFAULT_DB_ALIAS
-    token = _public_read.set(True)
+    token = _read.set(_Read(PUBLIC))
     try:
         assert router.db_for_read(Document) == REPLICA
         assert router.db_for_write(Document) == DEFAULT_DB_ALIAS
     finally:
-        _public_read.reset(token)
+        _read.reset(token)
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "archive")
     assert not router.allow_migrate(REPLICA, "archive")
     assert router.allow_relation(Document(), Annotation())
@@ -41,12 +43,12 @@ def test_router_sends_only_public_reads_to_the_replica():
 @pytest.mark.django_db
 def test_a_read_inside_a_transaction_on_the_primary_stays_on_the_primary():
     router = ReplicaRouter()
-    token = _public_read.set(True)
+    token = _read.set(_Read(PUBLIC))
     try:
         with transaction.atomic():
             assert router.db_for_read(Document) == DEFAULT_DB_ALIAS
     finally:
-        _public_read.reset(token)
+        _read.reset(token)
 
 
 @pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])

@@ -265,7 +265,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # DJANGO_CONN_MAX_AGE       seconds a worker keeps its database connection (default 60)
 # DJANGO_DB_POOL_MAX        PostgreSQL: a psycopg pool of at most this many connections per
 #                           process instead of one persistent connection
-# DATABASE_REPLICA_URL      a read replica: anonymous GET requests read from it
+# DATABASE_REPLICA_URL      a read replica: anonymous GET requests read from it, and signed-in
+#                           ones while the primary is down (docs/operations.md, "Faults")
+# DJANGO_DB_REPLICA_CONNECT_TIMEOUT  seconds before an unreachable replica is skipped (2)
+# DJANGO_DB_COOLDOWN        seconds a server that failed stays out of rotation (30)
+# DJANGO_DB_REPLICA_MAX_LAG seconds of replication lag past which the replica is skipped
+# DJANGO_READ_ONLY          1: maintenance, every write answers 503 (Retry-After:
+#                           DJANGO_READ_ONLY_RETRY_AFTER, 300 s)
 # ---------------------------------------------------------------------------
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
 CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "archive")
@@ -316,6 +322,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.envi
         "timeout": 10,
     }
 
+# Read-only mode (config/readonly.py): the site stays readable and every write answers 503,
+# for maintenance (DJANGO_READ_ONLY=1) or while the primary database is down.
+READ_ONLY = env_bool("DJANGO_READ_ONLY")
+READ_ONLY_RETRY_AFTER = int(os.environ.get("DJANGO_READ_ONLY_RETRY_AFTER", "300"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+    "config.readonly.ReadOnlyMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.readonly.context")
+# A server that failed stays out of rotation this long (config/routers.py).
+DATABASE_COOLDOWN_SECONDS = float(os.environ.get("DJANGO_DB_COOLDOWN", "30"))
+# A replica further behind than this (seconds) is out of rotation; unset: no lag check.
+DATABASE_REPLICA_MAX_LAG = (
+    float(os.environ["DJANGO_DB_REPLICA_MAX_LAG"])
+    if os.environ.get("DJANGO_DB_REPLICA_MAX_LAG")
+    else None
+)
+
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
         **dj_database_url.parse(
@@ -326,5 +350,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
         "TEST": {"MIRROR": "default"},
     }
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped for the primary after this many seconds:
+        # 2, the shortest libpq and psycopg allow (they take 1 as 2).
+        timeout = int(os.environ.get("DJANGO_DB_REPLICA_CONNECT_TIMEOUT", "2"))
+        DATABASES["replica"]["OPTIONS"]["connect_timeout"] = timeout
+        if "pool" in DATABASES["replica"]["OPTIONS"]:
+            DATABASES["replica"]["OPTIONS"]["pool"] = {
+                **DATABASES["replica"]["OPTIONS"]["pool"],
+                "timeout": timeout,
+            }
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
     MIDDLEWARE.insert(0, "config.routers.ReplicaMiddleware")

@@ -27,8 +27,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 # A second alias on the same database, as a read replica would be (config/routers.py). Nothing
-# is routed to it unless a test enables the router (tests/test_router.py).
-DATABASES["replica"] = {  # noqa: F405
-    **DATABASES["default"],  # noqa: F405
-    "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"},  # noqa: F405
-}
+# is routed to it unless a test enables the router (tests/test_router.py). A real replica
+# (DATABASE_REPLICA_URL: the app under tests/test_replica_standby.py) is kept.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"},  # noqa: F405
+    }
