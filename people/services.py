@@ -179,9 +179,9 @@ def _revoke(invitation, moderator, note):
 
 
 def profile_of(user):
-    """The user's profile, made (empty) if they have none yet."""
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    """The user's profile, or an empty unsaved one if they have none yet: reading it never
+    writes, so the profile page reads from the standby while the primary is down."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
 def update_profile(*, user, display_name, orcid, affiliation):
@@ -191,7 +191,7 @@ def update_profile(*, user, display_name, orcid, affiliation):
     so nothing cached needs renewing when a name changes.
     """
     with transaction.atomic():
-        profile = profile_of(user)
+        profile, _ = Profile.objects.get_or_create(user=user)
         profile.display_name = display_name
         profile.orcid = orcid
         profile.affiliation = affiliation
