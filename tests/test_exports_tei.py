@@ -394,6 +394,32 @@ def test_after_a_revision_the_text_is_the_new_one_and_orphans_point_at_their_old
     assert len(moved) > 1
 
 
+def test_a_tei_file_imports_as_a_revision_and_the_scholarship_moves_to_it(demo, tmp_path):
+    romanian = Document.objects.get(slug=RO)
+    root = tei_of(Client(), RO)
+    root.remove(root.find("tei:standOff", NS))
+    edited = by_id(root, "p-2")
+    edited.text = edited.text.replace("a fost", "a fost atunci", 1)
+    path = tmp_path / "ro-r2.tei.xml"
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    items = Annotation.objects.public().for_document(romanian).count()
+
+    out = io.StringIO()
+    call_command("import_article", str(path), "--revision-of", RO, stdout=out)
+
+    romanian.refresh_from_db()
+    assert romanian.revision == 2
+    assert romanian.source_filename == "ro-r2.tei.xml"
+    texts = [p.text for p in romanian.passages.order_by("order")]
+    assert texts[1] == element_text(edited) and "a fost atunci" in texts[1]
+    assert len(texts) == 16
+    assert "re-anchored to revision 2" in out.getvalue()
+    moved = Annotation.objects.public().filter(passage__document=romanian, passage__current=True)
+    assert moved.count() == items
+    for annotation in moved.filter(start__isnull=False):
+        assert annotation.passage.text[annotation.start : annotation.end] == annotation.exact
+
+
 # -- characters XML cannot carry ---------------------------------------------------------
 
 
