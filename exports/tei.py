@@ -29,7 +29,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from annotations.authors import display_name
-from annotations.models import Annotation, CrossReference, DisputedClaim
+from annotations.models import Anchoring, Annotation, CrossReference, DisputedClaim
 from archive.importers.tei import CONTROL_TYPE, NOT_IN_XML, TEI_NS, XML_ID, XML_LANG, control_name
 from archive.models import PassageKind, Reference, SectionKind
 
@@ -207,7 +207,21 @@ class TeiExport:
                 E.language(LANGUAGE_NAMES.get(doc.language, doc.language), ident=doc.language)
             )
         )
-        return E.teiHeader(file_desc, profile)
+        header = E.teiHeader(file_desc, profile)
+        revisions = doc.revisions.order_by("number").defer("source_text")
+        changes = [
+            text_element(
+                "change",
+                f"Received {revision.source_filename} (SHA-256 {revision.checksum})",
+                type="received",
+                n=str(revision.number),
+                when=revision.date_received.isoformat(),
+            )
+            for revision in revisions
+        ]
+        if changes:
+            header.append(E.revisionDesc(*changes))
+        return header
 
     def received_file(self):
         """``sourceDesc/bibl``: the file as received and where it came from."""
@@ -463,7 +477,10 @@ class TeiExport:
 
     def pointer(self, passage, start=None, end=None):
         """``#p-3``, or the span as a TEI ``string-range``; in another document, that
-        document's TEI URL with the same fragment."""
+        document's TEI URL with the same fragment. A passage of a superseded revision (an
+        orphan's) is not in this text: its page, which names the revision, is the target."""
+        if not passage.current:
+            return self.url(passage.get_absolute_url())
         fragment = passage.anchor
         if start is not None:
             fragment = f"string-range(//*[@xml:id='{passage.anchor}'],{start},{end - start})"
@@ -485,6 +502,12 @@ class TeiExport:
                 E.change(type="modified", when=iso(record.modified)),
             )
         )
+        if record.anchoring != Anchoring.WRITTEN:
+            # Moved to a revised text, or left as an orphan on the old one.
+            anchoring = record.get_anchoring_display()
+            element.append(text_element("note", anchoring, type="anchoring", n=record.anchoring))
+        if not record.passage.current and record.is_span:
+            element.append(text_element("note", record.exact, type="quote"))
         return element
 
     def annotation(self, annotation):
@@ -562,6 +585,25 @@ class TeiExport:
         else:
             destination = self.source_pointer(crossref.to_reference, crossref.to_link)
         element.append(E.ptr(type="destination", subtype=crossref.relation, target=destination))
+        if crossref.to_passage_id and crossref.to_anchoring != Anchoring.WRITTEN:
+            anchoring = crossref.get_to_anchoring_display()
+            element.append(
+                text_element(
+                    "note",
+                    anchoring,
+                    type="anchoring",
+                    subtype="destination",
+                    n=crossref.to_anchoring,
+                )
+            )
+        if (
+            crossref.to_passage_id
+            and not crossref.to_passage.current
+            and crossref.to_start is not None
+        ):
+            element.append(
+                text_element("note", crossref.to_exact, type="quote", subtype="destination")
+            )
         element.append(text_element("note", crossref.get_relation_display(), type="relation"))
         if crossref.note:
             element.append(text_element("note", crossref.note, type="comment"))

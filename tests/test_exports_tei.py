@@ -12,7 +12,7 @@ from django.urls import reverse
 from lxml import etree
 
 from annotations import services
-from annotations.models import Annotation, CrossReference, DisputedClaim
+from annotations.models import Anchoring, Annotation, CrossReference, DisputedClaim
 from annotations.services import TargetData
 from archive.importers.article import ArticleImporter
 from archive.importers.snapshot import snapshot_document
@@ -27,9 +27,12 @@ from archive.models import (
     Reference,
     Section,
 )
+from devdata.revision import DELETED, ENGLISH_SOURCE, revised_text
 from exports.tei import CONTENT_TYPE
+from tests.conftest import ROOT, make_user
 
 NS = {"tei": TEI_NS}
+SOURCES = ROOT / "fixtures" / "sources"
 EN = "soviet-occupation-of-bessarabia-and-northern-bukovina"
 RO = "ocuparea-sovietica-a-basarabiei-si-bucovinei-de-nord"
 PASSAGE_TAGS = {"paragraph": "p", "quotation": "quote", "list_item": "item"}
@@ -95,6 +98,10 @@ def test_every_export_validates_against_tei_all(articles, tmp_path, tei_schema):
         source.write_text(text, encoding="utf-8")
         document = ArticleImporter(source, language="en", title=f"Shape {number}").run().document
         assert_valid(tei_schema, tei_of(client, document.slug))
+    # After a revision, with an orphan on the old text and items moved to the new one.
+    orphan_after_revision(tmp_path)
+    for slug in (EN, RO):
+        assert_valid(tei_schema, tei_of(client, slug))
     # The schema does refuse: a TEI document without its header is not valid.
     broken = tei_of(client, RO)
     broken.remove(broken.find("tei:teiHeader", NS))
@@ -296,7 +303,7 @@ def test_cross_references_to_the_other_document_point_at_its_tei_url(demo):
 def test_export_reads_a_fixed_number_of_queries(demo, scholar, django_assert_max_num_queries):
     client = Client()
     url = reverse("exports:document-tei", kwargs={"slug": RO})
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
     for passage in demo["ro"].passages.all():
         services.create_annotation(
@@ -307,7 +314,7 @@ def test_export_reads_a_fixed_number_of_queries(demo, scholar, django_assert_max
             visibility="public",
             tags=["more"],
         )
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         root = etree.fromstring(client.get(url).content)
     assert len(root.xpath("//tei:note[@type='tag'][.='more']", namespaces=NS)) == 16
 
@@ -324,6 +331,93 @@ def test_reading_view_and_api_link_the_tei(articles):
     data = client.get(reverse("exports:api-document", kwargs={"slug": EN})).json()
     assert data["links"]["tei"] == f"http://testserver{url}"
     assert "/documents/&lt;slug&gt;.tei.xml" in client.get(reverse("exports:api")).content.decode()
+
+
+# -- after a revision of the received text --------------------------------------------------
+
+
+def orphan_after_revision(tmp_path):
+    """Annotate the English paragraph that the revised text deletes, import the revised text
+    as revision 2, and return the annotation, now an orphan on revision 1."""
+    english = Document.objects.get(slug=EN)
+    deleted = english.passages.get(text__startswith=DELETED)
+    orphan = services.create_annotation(
+        user=make_user("orphan-author", "Scholars"),
+        target=TargetData(passage=deleted, exact="signed a secret convention"),
+        body="On the deleted paragraph.",
+        motivation="commenting",
+        visibility="public",
+    )
+    path = tmp_path / "000_7b11acfc32eec4c2-r2.txt"
+    path.write_text(revised_text((SOURCES / ENGLISH_SOURCE).read_text(encoding="utf-8")))
+    call_command("import_article", str(path), "--revision-of", EN, stdout=io.StringIO())
+    orphan.refresh_from_db()
+    assert orphan.anchoring == Anchoring.ORPHAN
+    return orphan
+
+
+def test_after_a_revision_the_text_is_the_new_one_and_orphans_point_at_their_old_passage(
+    demo, tmp_path
+):
+    orphan = orphan_after_revision(tmp_path)
+    english = Document.objects.get(slug=EN)
+    root = tei_of(Client(), EN)
+    passages = list(english.passages.order_by("order"))  # the current revision's
+    exported = root.xpath("tei:text//*[starts-with(@xml:id, 'p-')]", namespaces=NS)
+    assert [element_text(element) for element in exported] == [p.text for p in passages]
+    assert not any(p.text.startswith(DELETED) for p in passages)
+    changes = root.findall("tei:teiHeader/tei:revisionDesc/tei:change", NS)
+    assert [(c.get("n"), c.get("type")) for c in changes] == [("1", "received"), ("2", "received")]
+    assert english.checksum in changes[1].text
+    assert root.xpath("string(//tei:idno[@type='SHA-256'])", namespaces=NS) == english.checksum
+
+    element = by_id(root, f"annotation.{orphan.pk}")
+    assert element.get("target") == f"http://testserver{orphan.passage.get_absolute_url()}"
+    assert element.get("target").endswith("/?revision=1")
+    assert element.find("tei:note[@type='anchoring']", NS).get("n") == "orphan"
+    assert element.findtext("tei:note[@type='quote']", namespaces=NS) == orphan.exact
+    # Everything on the current text points at it, and its spans hold their quotes.
+    for record in (
+        Annotation.objects.public()
+        .for_document(english)
+        .filter(passage__current=True, start__isnull=False)
+    ):
+        target = by_id(root, f"annotation.{record.pk}").get("target")
+        anchor, start, length = STRING_RANGE.match(target).groups()
+        text = element_text(by_id(root, anchor))
+        assert text[int(start) : int(start) + int(length)] == record.exact
+    moved = [
+        element
+        for element in root.xpath("//tei:annotation", namespaces=NS)
+        if element.find("tei:note[@type='anchoring']", NS) is not None
+    ]
+    assert len(moved) > 1
+
+
+def test_a_tei_file_imports_as_a_revision_and_the_scholarship_moves_to_it(demo, tmp_path):
+    romanian = Document.objects.get(slug=RO)
+    root = tei_of(Client(), RO)
+    root.remove(root.find("tei:standOff", NS))
+    edited = by_id(root, "p-2")
+    edited.text = edited.text.replace("a fost", "a fost atunci", 1)
+    path = tmp_path / "ro-r2.tei.xml"
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    items = Annotation.objects.public().for_document(romanian).count()
+
+    out = io.StringIO()
+    call_command("import_article", str(path), "--revision-of", RO, stdout=out)
+
+    romanian.refresh_from_db()
+    assert romanian.revision == 2
+    assert romanian.source_filename == "ro-r2.tei.xml"
+    texts = [p.text for p in romanian.passages.order_by("order")]
+    assert texts[1] == element_text(edited) and "a fost atunci" in texts[1]
+    assert len(texts) == 16
+    assert "re-anchored to revision 2" in out.getvalue()
+    moved = Annotation.objects.public().filter(passage__document=romanian, passage__current=True)
+    assert moved.count() == items
+    for annotation in moved.filter(start__isnull=False):
+        assert annotation.passage.text[annotation.start : annotation.end] == annotation.exact
 
 
 # -- characters XML cannot carry ---------------------------------------------------------

@@ -216,6 +216,11 @@ class RevisionImporter(PartsImporter):
             )
         return False
 
+    def read_parts(self, data, text):
+        """Parse the received file into a ``ParseResult`` (plain text here; TEI in
+        ``tei.TeiRevisionImporter``)."""
+        return parse(text)
+
     def run(self):
         """Import the revision and return a :class:`RevisionReport`."""
         document = self.find_document()
@@ -227,7 +232,7 @@ class RevisionImporter(PartsImporter):
         self.check_language(document, text)
         if self.check_new(document, checksum):
             return RevisionReport(document=document, created=False)
-        parsed = parse(text)
+        parsed = self.read_parts(data, text)
         with transaction.atomic():
             document = Document.objects.select_for_update().get(pk=document.pk)
             previous = document.revision

@@ -37,6 +37,7 @@ from .plaintext import (
     ParseResult,
     section_kind,
 )
+from .revision import RevisionImporter
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -428,3 +429,12 @@ class TeiImporter(ArticleImporter):
             report = ImportReport(document=document, created=True, warnings=parsed.warnings)
             self.create_parts(document, parsed, report)
         return report
+
+
+class TeiRevisionImporter(RevisionImporter):
+    """Import a TEI P5 file as the next revision of a document (``--revision-of``): its body
+    gives the new revision's parts, read as :class:`TeiImporter` reads them; the record stays
+    the document's."""
+
+    def read_parts(self, data, text):
+        return read_body(parse_xml(data, self.path))

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.importers.article import ArticleImporter, ImporterError
 from archive.importers.revision import RevisionImporter
-from archive.importers.tei import TeiImporter, looks_like_tei
+from archive.importers.tei import TeiImporter, TeiRevisionImporter, looks_like_tei
 from archive.models import Language
 
 
@@ -97,8 +97,11 @@ class Command(BaseCommand):
         given = [f"--{name.replace('_', '-')}" for name in REVISION_EXCLUDES if options[name]]
         if given:
             raise CommandError(f"--revision-of keeps the document's record; drop {given[0]}")
+        importer_class = (
+            TeiRevisionImporter if looks_like_tei(options["path"]) else RevisionImporter
+        )
         self.report(
-            RevisionImporter(
+            importer_class(
                 options["path"],
                 revision_of=options["revision_of"],
                 language=options["language"],
