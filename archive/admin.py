@@ -149,7 +149,7 @@ class DocumentAdmin(CatalogueAdmin):
         return [
             path(
                 "<path:object_id>/revision/",
-                self.admin_site.admin_view(self.revision_view),
+                self.admin_site.admin_view(self.import_revision_view),
                 name="archive_document_revision",
             ),
             *super().get_urls(),
@@ -162,7 +162,7 @@ class DocumentAdmin(CatalogueAdmin):
             return None
         return redirect("admin:archive_document_revision", queryset[0].pk)
 
-    def revision_view(self, request, object_id):
+    def import_revision_view(self, request, object_id):
         """Upload a revised received text of a document; its scholarship is re-anchored."""
         document = self.get_object(request, object_id)
         if document is None:

@@ -400,6 +400,12 @@ def _admin_url(model, view):
 ADMIN_ROWS = [
     ("admin index", "admin:index", lambda w: {}),
     ("admin review queue", "admin:review", lambda w: {}),
+    ("admin orphan queue", "admin:orphans", lambda w: {}),
+    (
+        "admin document new revision",
+        "admin:archive_document_revision",
+        lambda w: {"object_id": w["document"].pk},
+    ),
     ("admin login", "admin:login", lambda w: {}),
     ("admin logout", "admin:logout", lambda w: {}),
     ("admin password change", "admin:password_change", lambda w: {}),
@@ -527,6 +533,9 @@ EXPECTED = {
     "unknown annotation": ("404 404 404 404 404", "405 405 405 405 405"),
     "admin index": ("L L L 200 200", "L L L 200 200"),
     "admin review queue": ("L L L 200 200", "L L L 200 200"),
+    # An empty decision is refused with a message and a redirect; an empty upload, a form error.
+    "admin orphan queue": ("L L L 200 200", "L L L R R"),
+    "admin document new revision": ("L L L 200 200", "L L L 200 200"),
     "admin login": ("200 200 200 R R", "200 200 200 200 200"),
     "admin logout": ("R R R 405 405", "R R R R R"),
     "admin password change": ("L L L 200 200", "L L L 200 200"),
