@@ -248,13 +248,23 @@ def test_replica_fallback_and_read_only_settings_come_from_the_environment():
         DJANGO_DB_COOLDOWN="10",
         DJANGO_DB_REPLICA_MAX_LAG="2.5",
         DJANGO_READ_ONLY="1",
-    ) == [2, 2, ["config.routers.ReplicaRouter"], "config.routers.ReplicaMiddleware"] + [
+    ) == [
+        2,
+        2,
+        ["search.routers.DerivedDataRouter", "config.routers.ReplicaRouter"],
+        "config.routers.ReplicaMiddleware",
+    ] + [
         True,
         10.0,
         2.5,
         True,
     ]
-    # Without a replica: no router, read-only mode still there (off), the defaults.
+    # Without a replica: only the search's router, read-only mode still there (off), the defaults.
     without = probe_settings(DATABASE_URL="postgres://scholar@db.internal:5432/archive")
-    assert without[2:6] == [[], "django.middleware.security.SecurityMiddleware", True, 30.0]
+    assert without[2:6] == [
+        ["search.routers.DerivedDataRouter"],
+        "django.middleware.security.SecurityMiddleware",
+        True,
+        30.0,
+    ]
     assert without[6:] == [None, False]

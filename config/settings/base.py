@@ -97,6 +97,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+#: The search's words table is derived data, left out of dumpdata (search/routers.py); a
+#: replica adds its router below.
+DATABASE_ROUTERS = ["search.routers.DerivedDataRouter"]
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -360,5 +364,5 @@ if os.environ.get("DATABASE_REPLICA_URL"):
                 **DATABASES["replica"]["OPTIONS"]["pool"],
                 "timeout": timeout,
             }
-    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    DATABASE_ROUTERS.append("config.routers.ReplicaRouter")
     MIDDLEWARE.insert(0, "config.routers.ReplicaMiddleware")
