@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 COMMON = ["soviet", "romania", "1940", "the army", "red army", "soviet union romania"]
+#: For each misspelt query word, the word of the archive it was made from.
+MISSPELT_FROM = {}
+
 PLACE_NAMES = [
     "Kishinev",
     "Czernowitz",
@@ -132,6 +135,7 @@ def classes(rng, search, count):
         typo = misspell(word, rng, set())
         if typo and not Word.objects.filter(word=typo).exists() and word in known:
             misspelt.append(typo)
+            MISSPELT_FROM[typo] = word
         if len(misspelt) == count - 2:
             break
     # Two of two words, one of them misspelt.
@@ -228,6 +232,7 @@ def main():
                     "query": q,
                     "results": len(found),
                     "corrections": found.reading.corrections,
+                    "misspelt_from": [MISSPELT_FROM[w] for w in q.split() if w in MISSPELT_FROM],
                     "places": [place.name for _, place in found.reading.variants],
                     "page": summary(page_times),
                     "backend": summary(alone_times),
