@@ -14,9 +14,10 @@ from django.db import connection, transaction
 INSERT = """
     INSERT INTO annotations_annotation
         (id, passage_id, author_id, parent_id, body, motivation, visibility, status,
-         moderation_note, deleted, version, exact, prefix, suffix, start, "end", created, modified)
+         moderation_note, deleted, version, exact, prefix, suffix, start, "end", created, modified,
+         anchoring, written_on)
     VALUES (%s, %s, %s, NULL, %s, 'commenting', 'public', 'published',
-            '', NULL, 1, %s, %s, '', 0, %s, now(), now())
+            '', NULL, 1, %s, %s, '', 0, %s, now(), now(), 'written', 1)
 """
 
 
