@@ -408,6 +408,14 @@ class ArticleImporter(PartsImporter):
         checksum = hashlib.sha256(data).hexdigest()
         original = self.find_original()
 
+        existing = self.already_catalogued(checksum)
+        if existing is not None:
+            return existing
+        return self.store(text, checksum, original, parse(text), kind="")
+
+    def already_catalogued(self, checksum):
+        """The report of a no-op when this very file is already under this slug; None when
+        the file is new; ImporterError when the slug or the file is catalogued otherwise."""
         existing = Document.objects.filter(slug=self.slug).first()
         if existing is not None:
             if existing.checksum == checksum:
@@ -422,10 +430,13 @@ class ArticleImporter(PartsImporter):
                 f"this file is already catalogued as {same_file.catalogue_id} "
                 f"under slug {same_file.slug!r}"
             )
+        return None
 
-        parsed = parse(text)
+    def store(self, text, checksum, original, parsed, *, kind):
+        """Write the document, its revision 1 and its parts in one transaction and revision;
+        ``kind`` names the format in the revision's comment ("TEI ")."""
         with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported {self.path.name} (sha256 {checksum[:12]}…)")
+            reversion.set_comment(f"Imported {kind}{self.path.name} (sha256 {checksum[:12]}…)")
             document = self.create_document(text, checksum, original)
             record_revision(document)
             report = ImportReport(document=document, created=True, warnings=parsed.warnings)

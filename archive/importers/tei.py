@@ -17,14 +17,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import reversion
-from django.db import transaction
 from django.utils.text import slugify
 from lxml import etree
 
-from archive.models import Document, Language, PassageKind, SectionKind
+from archive.models import Language, PassageKind, SectionKind
 
-from .article import ArticleImporter, ImporterError, ImportReport, read_text, record_revision
+from .article import ArticleImporter, ImporterError, read_text
 from .citations import parse_external_link, parse_reference, parse_see_also
 from .plaintext import (
     ANCHOR_MAX_LENGTH,
@@ -408,27 +406,10 @@ class TeiImporter(ArticleImporter):
         text = data.decode("utf-8")
         checksum = hashlib.sha256(data).hexdigest()
         original = self.find_original()
-        existing = Document.objects.filter(slug=self.slug).first()
+        existing = self.already_catalogued(checksum)
         if existing is not None:
-            if existing.checksum == checksum:
-                return ImportReport(document=existing, created=False)
-            raise ImporterError(
-                f"slug {self.slug!r} already holds a different text "
-                f"(checksum {existing.checksum[:12]}…, this file {checksum[:12]}…)"
-            )
-        same_file = Document.objects.filter(checksum=checksum).first()
-        if same_file is not None:
-            raise ImporterError(
-                f"this file is already catalogued as {same_file.catalogue_id} "
-                f"under slug {same_file.slug!r}"
-            )
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported TEI {self.path.name} (sha256 {checksum[:12]}…)")
-            document = self.create_document(text, checksum, original)
-            record_revision(document)
-            report = ImportReport(document=document, created=True, warnings=parsed.warnings)
-            self.create_parts(document, parsed, report)
-        return report
+            return existing
+        return self.store(text, checksum, original, parsed, kind="TEI ")
 
 
 class TeiRevisionImporter(RevisionImporter):
