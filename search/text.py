@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 MAX_QUERY_LENGTH = 200
 #: Most words (and phrases) used from one query; the rest are ignored and the reader is told.
 MAX_TERMS = 12
-#: Fuzzy (trigram) matching only considers words at least this long.
+#: Only words at least this long are corrected (search.spelling) or marked as near spellings.
 MIN_FUZZY_LENGTH = 4
 #: Characters of text shown around the first match.
 SNIPPET_LENGTH = 280
